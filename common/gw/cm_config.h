@@ -1,0 +1,83 @@
+/* cm_config: the one configuration file of every smsgw process (libconfig syntax;
+ * deploy/smsgw.conf.example documents every key).
+ *
+ * cm_config_load() reads and checks the whole file and returns an owned, read-only
+ * tree (free with cm_config_free). On failure it returns a negative errno and writes
+ * a one-line reason with the file and line number into err. Defaults are applied
+ * for absent optional keys; unknown keys are refused so typos do not go unnoticed. */
+#ifndef CM_CONFIG_H
+#define CM_CONFIG_H
+
+#include <stddef.h>
+
+enum cm_bind_mode { CM_BIND_TRANSCEIVER, CM_BIND_TRANSMITTER_RECEIVER };
+enum cm_long_method { CM_LONG_UDH, CM_LONG_SAR, CM_LONG_PAYLOAD };
+
+typedef struct {
+    char *host;
+    int port;
+    char *system_id, *password, *system_type;
+    enum cm_bind_mode mode;
+    int count;  /* number of such binds */
+    int window; /* outstanding submit_sm per bind */
+    int max_rate; /* submits per second per bind, 0 = unlimited */
+} cm_config_bind;
+
+typedef struct {
+    char *name;
+    char **prefixes; /* E.164 prefixes with '+' */
+    size_t n_prefixes;
+    int is_default; /* serves numbers no other operator's prefix matches */
+    cm_config_bind *binds;
+    size_t n_binds;
+    int enquire_link_s, response_timeout_s;
+    int source_ton, source_npi; /* for a numeric source; alphanumeric ids use TON 5 NPI 0 */
+    enum cm_long_method long_method;
+    int gsm_coding; /* data_coding for GSM 7-bit text: 0 or 3 */
+} cm_config_operator;
+
+typedef struct {
+    char *name;
+    char **senders; /* "allow:addr", "allow:@domain", "deny:addr" */
+    size_t n_senders;
+    char *sender_id; /* source address of its SMS */
+    char *lang;      /* "fr" or "en" */
+    int max_length;  /* characters */
+} cm_config_account;
+
+typedef struct {
+    char *domain;
+    char *state_dir;
+    char *log_level;
+    struct {
+        char *listen; /* "127.0.0.1:2525" */
+        char *hostname;
+        long max_message_size;
+        int max_recipients;
+        int router_timeout_ms;
+    } ingress;
+    struct {
+        char *listen_ingress, *listen_egress;
+        int job_timeout_s;
+        int validity_s;
+    } router;
+    struct {
+        char *listen;
+        char *smarthost; /* "smtp://127.0.0.1:2526" */
+        char *from;      /* receipts' sender address */
+        int retry_min_s, retry_max_s;
+    } dlr;
+    cm_config_operator *operators;
+    size_t n_operators;
+    cm_config_account *accounts;
+    size_t n_accounts;
+} cm_config;
+
+int cm_config_load(const char *path, cm_config **out, char *err, size_t errlen);
+void cm_config_free(cm_config *c);
+const cm_config_operator *cm_config_operator_find(const cm_config *c, const char *name);
+const cm_config_account *cm_config_account_find(const cm_config *c, const char *name);
+/* The default path: $SMSGW_CONFIG, else /etc/smsgw/smsgw.conf. */
+const char *cm_config_default_path(void);
+
+#endif

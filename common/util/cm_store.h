@@ -1,0 +1,54 @@
+/* cm_store: an LMDB environment owned by one process, with group commit.
+ *
+ * cm_store_open() creates the directory if needed, opens the environment with a
+ * large sparse map (MDB_NOTLS), clears stale readers (mdb_reader_check, also every
+ * minute once attached to a loop) and opens the named sub-databases.
+ *
+ * Group commit: during a loop turn, the owner writes into the batch transaction
+ * (cm_store_batch_txn) and registers what must happen only after the data is
+ * durable (cm_store_batch_after: typically sending the acknowledgements). Before
+ * the loop blocks again, the batch is committed with one fsync and the callbacks
+ * run in registration order with committed = 1. If the commit fails they run with
+ * committed = 0 and the store's fail callback is called (the owner treats a storage
+ * failure as fatal; MDB_MAP_FULL is reported as -ENOSPC).
+ *
+ * Errors are negative errno values or LMDB's own positive codes mapped to -EIO,
+ * except MDB_NOTFOUND -> -ENOENT, MDB_KEYEXIST -> -EEXIST, MDB_MAP_FULL -> -ENOSPC. */
+#ifndef CM_STORE_H
+#define CM_STORE_H
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+typedef struct cm_store cm_store;
+typedef void (*cm_store_after_cb)(void *arg, int committed);
+
+/* dbnames is NULL-terminated. */
+int cm_store_open(const char *dir, size_t map_size, const char *const *dbnames, cm_store **out);
+void cm_store_close(cm_store *s);
+MDB_env *cm_store_env(cm_store *s);
+/* The handle of a sub-database named at open time; aborts on an unknown name. */
+MDB_dbi cm_store_dbi(cm_store *s, const char *name);
+int cm_store_err(int mdb_rc); /* LMDB code -> negative errno as above */
+
+/* Commits automatically before each loop wait; `on_fail` gets the error. */
+int cm_store_attach(cm_store *s, uv_loop_t *loop, void (*on_fail)(int err, void *arg), void *arg);
+MDB_txn *cm_store_batch_txn(cm_store *s); /* begins it if needed; NULL on failure */
+int cm_store_batch_after(cm_store *s, cm_store_after_cb cb, void *arg);
+int cm_store_batch_commit(cm_store *s); /* explicit commit (also used at shutdown) */
+
+/* A read-only transaction for lookups outside the batch (sees committed data). */
+int cm_store_read_begin(cm_store *s, MDB_txn **txn);
+
+/* Counter `name` in sub-database `meta`, incremented in txn; the new value in *out. */
+int cm_store_next_seq(MDB_txn *txn, MDB_dbi meta, const char *name, uint64_t *out);
+
+/* Small wrappers: get (value borrowed from the txn), put, del. */
+int cm_store_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *v);
+int cm_store_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
+                 size_t vlen, unsigned flags);
+int cm_store_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen);
+
+#endif
