@@ -27,6 +27,8 @@ typedef void (*cm_store_after_cb)(void *arg, int committed);
 
 /* dbnames is NULL-terminated. */
 int cm_store_open(const char *dir, size_t map_size, const char *const *dbnames, cm_store **out);
+/* Commits an open batch; when attached, the memory is freed once the loop has closed
+ * the handles. */
 void cm_store_close(cm_store *s);
 MDB_env *cm_store_env(cm_store *s);
 /* The handle of a sub-database named at open time; aborts on an unknown name. */

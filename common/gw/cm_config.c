@@ -1,0 +1,318 @@
+/* cm_config: see cm_config.h. Reads with libconfig, copies every value into an owned
+ * tree (so the libconfig tree can be dropped at once), applies defaults, refuses
+ * unknown keys. */
+#include "cm_config.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *err;
+    size_t errlen;
+    int failed;
+} ctx;
+
+static void fail(ctx *c, const config_setting_t *s, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    if (c->failed++)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(c->err, c->errlen, "%s:%d: %s", s && config_setting_source_file(s)
+                 ? config_setting_source_file(s) : "config",
+             s ? config_setting_source_line(s) : 0, msg);
+}
+
+/* Refuses members of group `g` whose name is not in the NULL-terminated `known`. */
+static void check_keys(ctx *c, const config_setting_t *g, const char *const *known)
+{
+    for (int i = 0; g && i < config_setting_length(g); i++) {
+        const config_setting_t *m = config_setting_get_elem(g, i);
+        const char *name = config_setting_name(m);
+        int ok = 0;
+        for (const char *const *k = known; *k && !ok; k++)
+            ok = strcmp(*k, name) == 0;
+        if (!ok)
+            fail(c, m, "unknown key '%s'", name);
+    }
+}
+
+static char *get_str(ctx *c, const config_setting_t *g, const char *key, const char *def)
+{
+    const char *v = NULL;
+    if (g && config_setting_get_member(g, key) && !config_setting_lookup_string(g, key, &v))
+        fail(c, config_setting_get_member(g, key), "'%s' must be a string", key);
+    if (!v && !def)
+        fail(c, g, "missing '%s'", key);
+    return strdup(v ? v : def ? def : "");
+}
+
+static long get_int(ctx *c, const config_setting_t *g, const char *key, long def)
+{
+    long long v = def;
+    const config_setting_t *m = g ? config_setting_get_member(g, key) : NULL;
+    if (m && !config_setting_lookup_int64(g, key, &v)) {
+        int iv;
+        if (config_setting_lookup_int(g, key, &iv))
+            v = iv;
+        else
+            fail(c, m, "'%s' must be an integer", key);
+    }
+    return (long)v;
+}
+
+static int get_bool(ctx *c, const config_setting_t *g, const char *key, int def)
+{
+    int v = def;
+    const config_setting_t *m = g ? config_setting_get_member(g, key) : NULL;
+    if (m && !config_setting_lookup_bool(g, key, &v))
+        fail(c, m, "'%s' must be true or false", key);
+    return v;
+}
+
+static char **get_strs(ctx *c, const config_setting_t *g, const char *key, size_t *n)
+{
+    const config_setting_t *a = g ? config_setting_get_member(g, key) : NULL;
+    *n = 0;
+    if (!a)
+        return calloc(1, sizeof(char *));
+    if (!config_setting_is_array(a) && !config_setting_is_list(a)) {
+        fail(c, a, "'%s' must be a list of strings", key);
+        return calloc(1, sizeof(char *));
+    }
+    int len = config_setting_length(a);
+    char **v = calloc((size_t)len + 1, sizeof *v);
+    for (int i = 0; v && i < len; i++) {
+        const char *s = config_setting_get_string_elem(a, i);
+        if (!s)
+            fail(c, a, "'%s' must be a list of strings", key);
+        v[(*n)++] = strdup(s ? s : "");
+    }
+    return v;
+}
+
+static const char *const bind_keys[] = {"host", "port", "system_id", "password", "system_type",
+                                        "mode", "count", "window", "max_rate", NULL};
+
+static void read_bind(ctx *c, const config_setting_t *g, cm_config_bind *b)
+{
+    check_keys(c, g, bind_keys);
+    b->host = get_str(c, g, "host", NULL);
+    b->port = (int)get_int(c, g, "port", 2775);
+    b->system_id = get_str(c, g, "system_id", NULL);
+    b->password = get_str(c, g, "password", "");
+    b->system_type = get_str(c, g, "system_type", "");
+    char *mode = get_str(c, g, "mode", "transceiver");
+    if (strcmp(mode, "transceiver") == 0)
+        b->mode = CM_BIND_TRANSCEIVER;
+    else if (strcmp(mode, "transmitter+receiver") == 0)
+        b->mode = CM_BIND_TRANSMITTER_RECEIVER;
+    else
+        fail(c, g, "mode must be \"transceiver\" or \"transmitter+receiver\"");
+    free(mode);
+    b->count = (int)get_int(c, g, "count", 1);
+    b->window = (int)get_int(c, g, "window", 10);
+    b->max_rate = (int)get_int(c, g, "max_rate", 0);
+    if (b->port <= 0 || b->port > 65535 || b->count < 1 || b->window < 1 || b->max_rate < 0)
+        fail(c, g, "bind: port, count, window or max_rate out of range");
+}
+
+static const char *const operator_keys[] = {
+    "name",        "prefixes",   "default",    "binds",      "enquire_link_s",
+    "response_timeout_s", "source_ton", "source_npi", "long_method", "gsm_coding", NULL};
+
+static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator *o)
+{
+    check_keys(c, g, operator_keys);
+    o->name = get_str(c, g, "name", NULL);
+    o->prefixes = get_strs(c, g, "prefixes", &o->n_prefixes);
+    o->is_default = get_bool(c, g, "default", 0);
+    o->enquire_link_s = (int)get_int(c, g, "enquire_link_s", 30);
+    o->response_timeout_s = (int)get_int(c, g, "response_timeout_s", 10);
+    o->source_ton = (int)get_int(c, g, "source_ton", 1);
+    o->source_npi = (int)get_int(c, g, "source_npi", 1);
+    o->gsm_coding = (int)get_int(c, g, "gsm_coding", 0);
+    char *lm = get_str(c, g, "long_method", "udh");
+    o->long_method = strcmp(lm, "sar") == 0       ? CM_LONG_SAR
+                     : strcmp(lm, "payload") == 0 ? CM_LONG_PAYLOAD
+                                                  : CM_LONG_UDH;
+    if (strcmp(lm, "udh") && strcmp(lm, "sar") && strcmp(lm, "payload"))
+        fail(c, g, "long_method must be \"udh\", \"sar\" or \"payload\"");
+    free(lm);
+    if (o->gsm_coding != 0 && o->gsm_coding != 3)
+        fail(c, g, "gsm_coding must be 0 or 3");
+    const config_setting_t *binds = config_setting_get_member(g, "binds");
+    int n = binds ? config_setting_length(binds) : 0;
+    if (n == 0)
+        fail(c, g, "operator '%s' has no binds", o->name);
+    o->binds = calloc((size_t)n + 1, sizeof *o->binds);
+    for (int i = 0; o->binds && i < n; i++)
+        read_bind(c, config_setting_get_elem(binds, i), &o->binds[o->n_binds++]);
+}
+
+static const char *const account_keys[] = {"name", "senders",    "sender_id",
+                                           "lang", "max_length", NULL};
+
+static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a)
+{
+    check_keys(c, g, account_keys);
+    a->name = get_str(c, g, "name", NULL);
+    a->senders = get_strs(c, g, "senders", &a->n_senders);
+    a->sender_id = get_str(c, g, "sender_id", "");
+    a->lang = get_str(c, g, "lang", "fr");
+    a->max_length = (int)get_int(c, g, "max_length", 750);
+    if (strcmp(a->lang, "fr") && strcmp(a->lang, "en"))
+        fail(c, g, "lang must be \"fr\" or \"en\"");
+    if (a->max_length < 1)
+        fail(c, g, "max_length must be positive");
+}
+
+static const char *const top_keys[] = {"domain",   "state_dir", "log_level", "ingress", "router",
+                                       "dlr",      "operators", "accounts",  NULL};
+static const char *const ingress_keys[] = {"listen", "hostname", "max_message_size",
+                                           "max_recipients", "router_timeout_ms", NULL};
+static const char *const router_keys[] = {"listen_ingress", "listen_egress", "job_timeout_s",
+                                          "validity_s", NULL};
+static const char *const dlr_keys[] = {"listen", "smarthost", "from", "retry_min_s",
+                                       "retry_max_s", NULL};
+
+static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
+{
+    const config_setting_t *root = config_root_setting(cf);
+    const config_setting_t *in = config_lookup(cf, "ingress"), *rt = config_lookup(cf, "router"),
+                           *dl = config_lookup(cf, "dlr");
+    check_keys(c, root, top_keys);
+    check_keys(c, in, ingress_keys);
+    check_keys(c, rt, router_keys);
+    check_keys(c, dl, dlr_keys);
+    cfg->domain = get_str(c, root, "domain", NULL);
+    cfg->state_dir = get_str(c, root, "state_dir", "/var/lib/smsgw");
+    cfg->log_level = get_str(c, root, "log_level", "info");
+    cfg->ingress.listen = get_str(c, in, "listen", "0.0.0.0:25");
+    cfg->ingress.hostname = get_str(c, in, "hostname", cfg->domain);
+    cfg->ingress.max_message_size = get_int(c, in, "max_message_size", 10240000);
+    cfg->ingress.max_recipients = (int)get_int(c, in, "max_recipients", 1000);
+    cfg->ingress.router_timeout_ms = (int)get_int(c, in, "router_timeout_ms", 10000);
+    cfg->router.listen_ingress = get_str(c, rt, "listen_ingress", "tcp://127.0.0.1:7101");
+    cfg->router.listen_egress = get_str(c, rt, "listen_egress", "tcp://127.0.0.1:7102");
+    cfg->router.job_timeout_s = (int)get_int(c, rt, "job_timeout_s", 120);
+    cfg->router.validity_s = (int)get_int(c, rt, "validity_s", 172800);
+    cfg->dlr.listen = get_str(c, dl, "listen", "tcp://127.0.0.1:7103");
+    cfg->dlr.smarthost = get_str(c, dl, "smarthost", "smtp://127.0.0.1:25");
+    cfg->dlr.from = get_str(c, dl, "from", NULL);
+    cfg->dlr.retry_min_s = (int)get_int(c, dl, "retry_min_s", 30);
+    cfg->dlr.retry_max_s = (int)get_int(c, dl, "retry_max_s", 3600);
+}
+
+static void read_lists(ctx *c, config_t *cf, cm_config *cfg)
+{
+    const config_setting_t *ops = config_lookup(cf, "operators"), *acc = config_lookup(cf, "accounts");
+    int nops = ops ? config_setting_length(ops) : 0, nacc = acc ? config_setting_length(acc) : 0;
+    if (nops == 0)
+        fail(c, ops, "no operators configured");
+    cfg->operators = calloc((size_t)nops + 1, sizeof *cfg->operators);
+    for (int i = 0; cfg->operators && i < nops; i++)
+        read_operator(c, config_setting_get_elem(ops, i), &cfg->operators[cfg->n_operators++]);
+    cfg->accounts = calloc((size_t)nacc + 1, sizeof *cfg->accounts);
+    for (int i = 0; cfg->accounts && i < nacc; i++)
+        read_account(c, config_setting_get_elem(acc, i), &cfg->accounts[cfg->n_accounts++]);
+    for (size_t i = 0; i < cfg->n_operators; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cfg->operators[i].name, cfg->operators[j].name) == 0)
+                fail(c, ops, "operator '%s' defined twice", cfg->operators[i].name);
+}
+
+int cm_config_load(const char *path, cm_config **out, char *err, size_t errlen)
+{
+    config_t cf;
+    ctx c = {err, errlen, 0};
+    cm_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return -ENOMEM;
+    config_init(&cf);
+    if (!config_read_file(&cf, path)) {
+        snprintf(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path,
+                 config_error_line(&cf), config_error_text(&cf));
+        config_destroy(&cf);
+        free(cfg);
+        return -EINVAL;
+    }
+    read_sections(&c, &cf, cfg);
+    read_lists(&c, &cf, cfg);
+    config_destroy(&cf);
+    if (c.failed) {
+        cm_config_free(cfg);
+        return -EINVAL;
+    }
+    *out = cfg;
+    return 0;
+}
+
+static void free_strs(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void cm_config_free(cm_config *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_operators; i++) {
+        cm_config_operator *o = &c->operators[i];
+        for (size_t j = 0; j < o->n_binds; j++) {
+            free(o->binds[j].host);
+            free(o->binds[j].system_id);
+            free(o->binds[j].password);
+            free(o->binds[j].system_type);
+        }
+        free(o->binds);
+        free(o->name);
+        free_strs(o->prefixes, o->n_prefixes);
+    }
+    for (size_t i = 0; i < c->n_accounts; i++) {
+        cm_config_account *a = &c->accounts[i];
+        free(a->name);
+        free_strs(a->senders, a->n_senders);
+        free(a->sender_id);
+        free(a->lang);
+    }
+    free(c->operators);
+    free(c->accounts);
+    char *strs[] = {c->domain, c->state_dir, c->log_level, c->ingress.listen, c->ingress.hostname,
+                    c->router.listen_ingress, c->router.listen_egress, c->dlr.listen,
+                    c->dlr.smarthost, c->dlr.from};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        free(strs[i]);
+    free(c);
+}
+
+const cm_config_operator *cm_config_operator_find(const cm_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_operators; i++)
+        if (strcmp(c->operators[i].name, name) == 0)
+            return &c->operators[i];
+    return NULL;
+}
+
+const cm_config_account *cm_config_account_find(const cm_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_accounts; i++)
+        if (strcmp(c->accounts[i].name, name) == 0)
+            return &c->accounts[i];
+    return NULL;
+}
+
+const char *cm_config_default_path(void)
+{
+    const char *p = getenv("SMSGW_CONFIG");
+    return p && *p ? p : "/etc/smsgw/smsgw.conf";
+}
