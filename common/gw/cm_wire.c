@@ -78,11 +78,11 @@ int cm_strs_push(cm_arena **arena, cm_strs *s, const char *v)
 #define GET(kind, n, r) GET_##kind(n, r)
 
 #define DEFINE_RECORD(r, LIST)                                                                     \
-    static void put_rec_##r(cm_wbuf *w, const struct cm_##r *m)                                    \
+    static void put_rec_##r(cm_wbuf *w, const struct cm_wire_##r *m)                                    \
     {                                                                                              \
         LIST(PUT)                                                                                  \
     }                                                                                              \
-    static void get_rec_##r(cm_rbuf *rb, struct cm_##r *m)                                         \
+    static void get_rec_##r(cm_rbuf *rb, struct cm_wire_##r *m)                                         \
     {                                                                                              \
         LIST(GET)                                                                                  \
     }

@@ -45,7 +45,8 @@ typedef struct {
     size_t n;
 } cm_strs;
 
-/* X(kind, name, record) — kinds: U8 U32 U64 STR BYTES STRS LIST(record). */
+/* X(kind, name, record) — kinds: U8 U32 U64 STR BYTES STRS LIST (a list of
+ * struct cm_wire_<record>, with its count in <name>_n). */
 
 /* An attachment as the customer sent it (file name decoded, bytes untouched). */
 #define CM_REC_ATTACHMENT(X) X(STR, name, _) X(BYTES, data, _)
@@ -158,14 +159,14 @@ enum cm_auth_result { CM_AUTH_NONE = 0, CM_AUTH_PASS = 1, CM_AUTH_FAIL = 2, CM_A
 #define CM_WIRE_FIELD_BYTES(n, r) cm_bytes n;
 #define CM_WIRE_FIELD_STRS(n, r) cm_strs n;
 #define CM_WIRE_FIELD_LIST(n, r)                                                                   \
-    struct cm_##r *n;                                                                              \
+    struct cm_wire_##r *n;                                                                              \
     size_t n##_n;
 #define CM_WIRE_FIELD(kind, n, r) CM_WIRE_FIELD_##kind(n, r)
 
-struct cm_attachment {
+struct cm_wire_attachment {
     CM_REC_ATTACHMENT(CM_WIRE_FIELD)
 };
-struct cm_recipient {
+struct cm_wire_recipient {
     CM_REC_RECIPIENT(CM_WIRE_FIELD)
 };
 
