@@ -11,6 +11,7 @@
 #include <string.h>
 
 typedef struct {
+    const char *path;
     char *err;
     size_t errlen;
     int failed;
@@ -20,14 +21,16 @@ static void fail(ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
-    if (c->failed++)
-        return;
+    if (c->failed++) return;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(c->err, c->errlen, "%s:%d: %s", s && config_setting_source_file(s)
-                 ? config_setting_source_file(s) : "config",
-             s ? config_setting_source_line(s) : 0, msg);
+    const char *file = s ? config_setting_source_file(s) : NULL;
+    int line = s ? config_setting_source_line(s) : 0;
+    if (line > 0)
+        snprintf(c->err, c->errlen, "%s:%d: %s", file ? file : c->path, line, msg);
+    else
+        snprintf(c->err, c->errlen, "%s: %s", c->path, msg);
 }
 
 /* Refuses members of group `g` whose name is not in the NULL-terminated `known`. */
@@ -39,8 +42,7 @@ static void check_keys(ctx *c, const config_setting_t *g, const char *const *kno
         int ok = 0;
         for (const char *const *k = known; *k && !ok; k++)
             ok = strcmp(*k, name) == 0;
-        if (!ok)
-            fail(c, m, "unknown key '%s'", name);
+        if (!ok) fail(c, m, "unknown key '%s'", name);
     }
 }
 
@@ -49,8 +51,7 @@ static char *get_str(ctx *c, const config_setting_t *g, const char *key, const c
     const char *v = NULL;
     if (g && config_setting_get_member(g, key) && !config_setting_lookup_string(g, key, &v))
         fail(c, config_setting_get_member(g, key), "'%s' must be a string", key);
-    if (!v && !def)
-        fail(c, g, "missing '%s'", key);
+    if (!v && !def) fail(c, g, "missing '%s'", key);
     return strdup(v ? v : def ? def : "");
 }
 
@@ -72,8 +73,7 @@ static int get_bool(ctx *c, const config_setting_t *g, const char *key, int def)
 {
     int v = def;
     const config_setting_t *m = g ? config_setting_get_member(g, key) : NULL;
-    if (m && !config_setting_lookup_bool(g, key, &v))
-        fail(c, m, "'%s' must be true or false", key);
+    if (m && !config_setting_lookup_bool(g, key, &v)) fail(c, m, "'%s' must be true or false", key);
     return v;
 }
 
@@ -81,8 +81,7 @@ static char **get_strs(ctx *c, const config_setting_t *g, const char *key, size_
 {
     const config_setting_t *a = g ? config_setting_get_member(g, key) : NULL;
     *n = 0;
-    if (!a)
-        return calloc(1, sizeof(char *));
+    if (!a) return calloc(1, sizeof(char *));
     if (!config_setting_is_array(a) && !config_setting_is_list(a)) {
         fail(c, a, "'%s' must be a list of strings", key);
         return calloc(1, sizeof(char *));
@@ -91,15 +90,14 @@ static char **get_strs(ctx *c, const config_setting_t *g, const char *key, size_
     char **v = calloc((size_t)len + 1, sizeof *v);
     for (int i = 0; v && i < len; i++) {
         const char *s = config_setting_get_string_elem(a, i);
-        if (!s)
-            fail(c, a, "'%s' must be a list of strings", key);
+        if (!s) fail(c, a, "'%s' must be a list of strings", key);
         v[(*n)++] = strdup(s ? s : "");
     }
     return v;
 }
 
-static const char *const bind_keys[] = {"host", "port", "system_id", "password", "system_type",
-                                        "mode", "count", "window", "max_rate", NULL};
+static const char *const bind_keys[] = {"host", "port",  "system_id", "password", "system_type",
+                                        "mode", "count", "window",    "max_rate", NULL};
 
 static void read_bind(ctx *c, const config_setting_t *g, cm_config_bind *b)
 {
@@ -125,8 +123,9 @@ static void read_bind(ctx *c, const config_setting_t *g, cm_config_bind *b)
 }
 
 static const char *const operator_keys[] = {
-    "name",        "prefixes",   "default",    "binds",      "enquire_link_s",
-    "response_timeout_s", "source_ton", "source_npi", "long_method", "gsm_coding", NULL};
+    "name",           "prefixes",           "default",    "binds",
+    "enquire_link_s", "response_timeout_s", "source_ton", "source_npi",
+    "long_method",    "gsm_coding",         NULL};
 
 static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator *o)
 {
@@ -146,12 +145,10 @@ static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator 
     if (strcmp(lm, "udh") && strcmp(lm, "sar") && strcmp(lm, "payload"))
         fail(c, g, "long_method must be \"udh\", \"sar\" or \"payload\"");
     free(lm);
-    if (o->gsm_coding != 0 && o->gsm_coding != 3)
-        fail(c, g, "gsm_coding must be 0 or 3");
+    if (o->gsm_coding != 0 && o->gsm_coding != 3) fail(c, g, "gsm_coding must be 0 or 3");
     const config_setting_t *binds = config_setting_get_member(g, "binds");
     int n = binds ? config_setting_length(binds) : 0;
-    if (n == 0)
-        fail(c, g, "operator '%s' has no binds", o->name);
+    if (n == 0) fail(c, g, "operator '%s' has no binds", o->name);
     o->binds = calloc((size_t)n + 1, sizeof *o->binds);
     for (int i = 0; o->binds && i < n; i++)
         read_bind(c, config_setting_get_elem(binds, i), &o->binds[o->n_binds++]);
@@ -168,20 +165,18 @@ static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a
     a->sender_id = get_str(c, g, "sender_id", "");
     a->lang = get_str(c, g, "lang", "fr");
     a->max_length = (int)get_int(c, g, "max_length", 750);
-    if (strcmp(a->lang, "fr") && strcmp(a->lang, "en"))
-        fail(c, g, "lang must be \"fr\" or \"en\"");
-    if (a->max_length < 1)
-        fail(c, g, "max_length must be positive");
+    if (strcmp(a->lang, "fr") && strcmp(a->lang, "en")) fail(c, g, "lang must be \"fr\" or \"en\"");
+    if (a->max_length < 1) fail(c, g, "max_length must be positive");
 }
 
-static const char *const top_keys[] = {"domain",   "state_dir", "log_level", "ingress", "router",
-                                       "dlr",      "operators", "accounts",  NULL};
-static const char *const ingress_keys[] = {"listen", "hostname", "max_message_size",
-                                           "max_recipients", "router_timeout_ms", NULL};
+static const char *const top_keys[] = {"domain", "state_dir", "log_level", "ingress", "router",
+                                       "dlr",    "operators", "accounts",  NULL};
+static const char *const ingress_keys[] = {
+    "listen", "hostname", "max_message_size", "max_recipients", "router_timeout_ms", NULL};
 static const char *const router_keys[] = {"listen_ingress", "listen_egress", "job_timeout_s",
                                           "validity_s", NULL};
-static const char *const dlr_keys[] = {"listen", "smarthost", "from", "retry_min_s",
-                                       "retry_max_s", NULL};
+static const char *const dlr_keys[] = {"listen",      "smarthost",   "from",
+                                       "retry_min_s", "retry_max_s", NULL};
 
 static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
 {
@@ -213,10 +208,10 @@ static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
 
 static void read_lists(ctx *c, config_t *cf, cm_config *cfg)
 {
-    const config_setting_t *ops = config_lookup(cf, "operators"), *acc = config_lookup(cf, "accounts");
+    const config_setting_t *ops = config_lookup(cf, "operators"),
+                           *acc = config_lookup(cf, "accounts");
     int nops = ops ? config_setting_length(ops) : 0, nacc = acc ? config_setting_length(acc) : 0;
-    if (nops == 0)
-        fail(c, ops, "no operators configured");
+    if (nops == 0) fail(c, ops, "no operators configured");
     cfg->operators = calloc((size_t)nops + 1, sizeof *cfg->operators);
     for (int i = 0; cfg->operators && i < nops; i++)
         read_operator(c, config_setting_get_elem(ops, i), &cfg->operators[cfg->n_operators++]);
@@ -232,10 +227,9 @@ static void read_lists(ctx *c, config_t *cf, cm_config *cfg)
 int cm_config_load(const char *path, cm_config **out, char *err, size_t errlen)
 {
     config_t cf;
-    ctx c = {err, errlen, 0};
+    ctx c = {path, err, errlen, 0};
     cm_config *cfg = calloc(1, sizeof *cfg);
-    if (!cfg)
-        return -ENOMEM;
+    if (!cfg) return -ENOMEM;
     config_init(&cf);
     if (!config_read_file(&cf, path)) {
         snprintf(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path,
@@ -264,8 +258,7 @@ static void free_strs(char **v, size_t n)
 
 void cm_config_free(cm_config *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (size_t i = 0; i < c->n_operators; i++) {
         cm_config_operator *o = &c->operators[i];
         for (size_t j = 0; j < o->n_binds; j++) {
@@ -287,9 +280,16 @@ void cm_config_free(cm_config *c)
     }
     free(c->operators);
     free(c->accounts);
-    char *strs[] = {c->domain, c->state_dir, c->log_level, c->ingress.listen, c->ingress.hostname,
-                    c->router.listen_ingress, c->router.listen_egress, c->dlr.listen,
-                    c->dlr.smarthost, c->dlr.from};
+    char *strs[] = {c->domain,
+                    c->state_dir,
+                    c->log_level,
+                    c->ingress.listen,
+                    c->ingress.hostname,
+                    c->router.listen_ingress,
+                    c->router.listen_egress,
+                    c->dlr.listen,
+                    c->dlr.smarthost,
+                    c->dlr.from};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     free(c);
@@ -298,16 +298,14 @@ void cm_config_free(cm_config *c)
 const cm_config_operator *cm_config_operator_find(const cm_config *c, const char *name)
 {
     for (size_t i = 0; i < c->n_operators; i++)
-        if (strcmp(c->operators[i].name, name) == 0)
-            return &c->operators[i];
+        if (strcmp(c->operators[i].name, name) == 0) return &c->operators[i];
     return NULL;
 }
 
 const cm_config_account *cm_config_account_find(const cm_config *c, const char *name)
 {
     for (size_t i = 0; i < c->n_accounts; i++)
-        if (strcmp(c->accounts[i].name, name) == 0)
-            return &c->accounts[i];
+        if (strcmp(c->accounts[i].name, name) == 0) return &c->accounts[i];
     return NULL;
 }
 

@@ -18,8 +18,8 @@ typedef struct {
     int port;
     char *system_id, *password, *system_type;
     enum cm_bind_mode mode;
-    int count;  /* number of such binds */
-    int window; /* outstanding submit_sm per bind */
+    int count;    /* number of such binds */
+    int window;   /* outstanding submit_sm per bind */
     int max_rate; /* submits per second per bind, 0 = unlimited */
 } cm_config_bind;
 

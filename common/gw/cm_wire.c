@@ -17,8 +17,7 @@ static cm_strs get_strs(cm_rbuf *r)
 {
     cm_strs s = {NULL, 0};
     uint32_t n = cm_get_count(r, CM_WIRE_MAX_LIST, 4);
-    if (!n)
-        return s;
+    if (!n) return s;
     s.v = cm_arena_alloc(r->arena, n * sizeof *s.v);
     if (!s.v) {
         r->err = -ENOMEM;
@@ -34,15 +33,12 @@ int cm_strs_push(cm_arena **arena, cm_strs *s, const char *v)
 {
     if ((s->n & (s->n - 1)) == 0) { /* capacity doubles at powers of two */
         char **nv = cm_arena_alloc(arena, (s->n ? s->n * 2 : 1) * sizeof *nv);
-        if (!nv)
-            return -ENOMEM;
-        if (s->n)
-            memcpy(nv, s->v, s->n * sizeof *nv);
+        if (!nv) return -ENOMEM;
+        if (s->n) memcpy(nv, s->v, s->n * sizeof *nv);
         s->v = nv;
     }
     s->v[s->n] = cm_arena_strdup(arena, v);
-    if (!s->v[s->n])
-        return -ENOMEM;
+    if (!s->v[s->n]) return -ENOMEM;
     s->n++;
     return 0;
 }
@@ -69,20 +65,18 @@ int cm_strs_push(cm_arena **arena, cm_strs *s, const char *v)
 #define GET_LIST(n, r)                                                                             \
     m->n##_n = cm_get_count(rb, CM_WIRE_MAX_LIST, 4);                                              \
     m->n = m->n##_n ? cm_arena_alloc(rb->arena, m->n##_n * sizeof *m->n) : NULL;                   \
-    if (m->n##_n && !m->n)                                                                         \
-        rb->err = -ENOMEM;                                                                         \
+    if (m->n##_n && !m->n) rb->err = -ENOMEM;                                                      \
     for (size_t i = 0; !rb->err && i < m->n##_n; i++)                                              \
         get_rec_##r(rb, &m->n[i]);                                                                 \
-    if (rb->err)                                                                                   \
-        m->n##_n = 0;
+    if (rb->err) m->n##_n = 0;
 #define GET(kind, n, r) GET_##kind(n, r)
 
 #define DEFINE_RECORD(r, LIST)                                                                     \
-    static void put_rec_##r(cm_wbuf *w, const struct cm_wire_##r *m)                                    \
+    static void put_rec_##r(cm_wbuf *w, const struct cm_wire_##r *m)                               \
     {                                                                                              \
         LIST(PUT)                                                                                  \
     }                                                                                              \
-    static void get_rec_##r(cm_rbuf *rb, struct cm_wire_##r *m)                                         \
+    static void get_rec_##r(cm_rbuf *rb, struct cm_wire_##r *m)                                    \
     {                                                                                              \
         LIST(GET)                                                                                  \
     }
@@ -96,13 +90,11 @@ DEFINE_RECORD(recipient, CM_REC_RECIPIENT)
         cm_put_u8(w, CM_MSG_##NAME);                                                               \
         CM_MSG_##NAME##_FIELDS(PUT) return w->err;                                                 \
     }                                                                                              \
-    int cm_wire_decode_##name(const uint8_t *data, size_t len, cm_arena **arena,                   \
-                              cm_msg_##name *m)                                                    \
+    int cm_wire_decode_##name(const uint8_t *data, size_t len, cm_arena **arena, cm_msg_##name *m) \
     {                                                                                              \
         cm_rbuf rbuf = {data, data + len, arena, 0}, *rb = &rbuf;                                  \
         memset(m, 0, sizeof *m);                                                                   \
-        if (cm_wire_type(data, len) != CM_MSG_##NAME)                                              \
-            return -EBADMSG;                                                                       \
+        if (cm_wire_type(data, len) != CM_MSG_##NAME) return -EBADMSG;                             \
         rb->p += 2;                                                                                \
         CM_MSG_##NAME##_FIELDS(GET) if (!rb->err && rb->p != rb->end) rb->err = -EBADMSG;          \
         return rb->err;                                                                            \
@@ -111,7 +103,6 @@ CM_WIRE_MESSAGES(DEFINE_MESSAGE)
 
 int cm_wire_type(const uint8_t *data, size_t len)
 {
-    if (len < 2 || data[0] != CM_WIRE_VERSION)
-        return -EBADMSG;
+    if (len < 2 || data[0] != CM_WIRE_VERSION) return -EBADMSG;
     return data[1];
 }

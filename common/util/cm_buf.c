@@ -17,8 +17,7 @@ void *cm_arena_alloc(cm_arena **a, size_t n)
     if (!*a || (*a)->cap - (*a)->used < n) {
         size_t cap = n > 16384 ? n : 16384;
         cm_arena *c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
+        if (!c) return NULL;
         c->next = *a;
         c->used = 0;
         c->cap = cap;
@@ -34,8 +33,7 @@ char *cm_arena_strdup(cm_arena **a, const char *s)
 {
     size_t n = strlen(s);
     char *d = cm_arena_alloc(a, n + 1);
-    if (d)
-        memcpy(d, s, n + 1);
+    if (d) memcpy(d, s, n + 1);
     return d;
 }
 
@@ -55,10 +53,9 @@ void cm_wbuf_free(cm_wbuf *w)
     w->len = w->cap = 0;
 }
 
-static void put_raw(cm_wbuf *w, const void *p, size_t n)
+void cm_put_raw(cm_wbuf *w, const void *p, size_t n)
 {
-    if (w->err)
-        return;
+    if (w->err) return;
     if (w->cap - w->len < n) {
         size_t cap = w->cap ? w->cap : 256;
         while (cap - w->len < n)
@@ -71,20 +68,19 @@ static void put_raw(cm_wbuf *w, const void *p, size_t n)
         w->data = d;
         w->cap = cap;
     }
-    if (n)
-        memcpy(w->data + w->len, p, n);
+    if (n) memcpy(w->data + w->len, p, n);
     w->len += n;
 }
 
 void cm_put_u8(cm_wbuf *w, uint8_t v)
 {
-    put_raw(w, &v, 1);
+    cm_put_raw(w, &v, 1);
 }
 
 void cm_put_u32(cm_wbuf *w, uint32_t v)
 {
     uint8_t b[4] = {v >> 24, v >> 16, v >> 8, v};
-    put_raw(w, b, 4);
+    cm_put_raw(w, b, 4);
 }
 
 void cm_be64_put(uint8_t out[8], uint64_t v)
@@ -105,7 +101,7 @@ void cm_put_u64(cm_wbuf *w, uint64_t v)
 {
     uint8_t b[8];
     cm_be64_put(b, v);
-    put_raw(w, b, 8);
+    cm_put_raw(w, b, 8);
 }
 
 void cm_put_mem(cm_wbuf *w, const void *p, size_t n)
@@ -115,7 +111,7 @@ void cm_put_mem(cm_wbuf *w, const void *p, size_t n)
         return;
     }
     cm_put_u32(w, (uint32_t)n);
-    put_raw(w, p, n);
+    cm_put_raw(w, p, n);
 }
 
 void cm_put_str(cm_wbuf *w, const char *s)
@@ -172,16 +168,14 @@ cm_bytes cm_get_bytes(cm_rbuf *r)
 char *cm_get_str(cm_rbuf *r)
 {
     cm_bytes b = cm_get_bytes(r);
-    if (!r->err && memchr(b.data, 0, b.len))
-        r->err = -EBADMSG;
+    if (!r->err && memchr(b.data, 0, b.len)) r->err = -EBADMSG;
     return r->err ? "" : (char *)b.data;
 }
 
 uint32_t cm_get_count(cm_rbuf *r, uint32_t max, size_t min_item_size)
 {
     uint32_t n = cm_get_u32(r);
-    if (r->err)
-        return 0;
+    if (r->err) return 0;
     if (n > max || (min_item_size && (size_t)(r->end - r->p) / min_item_size < n)) {
         r->err = -EBADMSG;
         return 0;

@@ -41,8 +41,9 @@ void cm_wbuf_free(cm_wbuf *w);
 void cm_put_u8(cm_wbuf *w, uint8_t v);
 void cm_put_u32(cm_wbuf *w, uint32_t v);
 void cm_put_u64(cm_wbuf *w, uint64_t v);
+void cm_put_raw(cm_wbuf *w, const void *p, size_t n); /* the bytes only */
 void cm_put_mem(cm_wbuf *w, const void *p, size_t n); /* length-prefixed */
-void cm_put_str(cm_wbuf *w, const char *s);          /* NULL is written as "" */
+void cm_put_str(cm_wbuf *w, const char *s);           /* NULL is written as "" */
 
 uint8_t cm_get_u8(cm_rbuf *r);
 uint32_t cm_get_u32(cm_rbuf *r);

@@ -41,8 +41,7 @@ static int send_item(cm_link *l, item *it)
 {
     cm_frame f[3] = {{"R", 1}, {it->key, strlen(it->key)}, {it->payload, it->len}};
     int rc = cm_zsock_send(l->z, f, 3);
-    if (rc == 0)
-        it->sent_ms = uv_now(l->loop);
+    if (rc == 0) it->sent_ms = uv_now(l->loop);
     return rc;
 }
 
@@ -52,10 +51,8 @@ static void pump(cm_link *l)
     uint64_t now = uv_now(l->loop);
     unsigned n = 0;
     for (item *it = l->head; it && n < l->o.max_inflight; it = it->next, n++) {
-        if (it->sent_ms && now - it->sent_ms < l->o.retry_ms)
-            continue;
-        if (send_item(l, it) == -EAGAIN)
-            break; /* no peer: the timer tries again */
+        if (it->sent_ms && now - it->sent_ms < l->o.retry_ms) continue;
+        if (send_item(l, it) == -EAGAIN) break; /* no peer: the timer tries again */
     }
 }
 
@@ -76,21 +73,17 @@ static void link_recv(cm_zsock *z, const cm_frame *f, int n, void *arg)
 {
     cm_link *l = arg;
     char key[512];
-    if (n != 3 || f[0].len != 1 || f[1].len >= sizeof key)
-        return; /* not ours: ignored */
+    if (n != 3 || f[0].len != 1 || f[1].len >= sizeof key) return; /* not ours: ignored */
     memcpy(key, f[1].data, f[1].len);
     key[f[1].len] = 0;
     if (*(const char *)f[0].data == 'U') {
-        if (l->o.msg_cb)
-            l->o.msg_cb(l, f[2].data, f[2].len, l->o.arg);
+        if (l->o.msg_cb) l->o.msg_cb(l, f[2].data, f[2].len, l->o.arg);
         return;
     }
     item *it = *(const char *)f[0].data == 'A' ? cm_map_del(l->items, key) : NULL;
-    if (!it)
-        return; /* duplicate or cancelled */
+    if (!it) return; /* duplicate or cancelled */
     unlink_item(l, it);
-    if (l->o.ack_cb)
-        l->o.ack_cb(l, key, f[2].data, f[2].len, l->o.arg);
+    if (l->o.ack_cb) l->o.ack_cb(l, key, f[2].data, f[2].len, l->o.arg);
     pump(l);
 }
 
@@ -100,29 +93,20 @@ int cm_link_create(uv_loop_t *loop, void *zctx, const cm_link_opts *opts, cm_lin
     void *s = zmq_socket(zctx, ZMQ_DEALER);
     int rc = l && s ? 0 : -ENOMEM;
     if (!rc && opts->identity)
-        rc = zmq_setsockopt(s, ZMQ_ROUTING_ID, opts->identity, strlen(opts->identity)) ? -errno
-                                                                                       : 0;
-    if (!rc)
-        rc = set_opt_int(s, ZMQ_IMMEDIATE, 1);
-    if (!rc && zmq_connect(s, opts->endpoint) != 0)
-        rc = -errno;
-    if (!rc && !(l->items = cm_map_create()))
-        rc = -ENOMEM;
-    if (!rc)
-        rc = cm_zsock_create(loop, s, link_recv, l, &l->z);
+        rc = zmq_setsockopt(s, ZMQ_ROUTING_ID, opts->identity, strlen(opts->identity)) ? -errno : 0;
+    if (!rc) rc = set_opt_int(s, ZMQ_IMMEDIATE, 1);
+    if (!rc && zmq_connect(s, opts->endpoint) != 0) rc = -errno;
+    if (!rc && !(l->items = cm_map_create())) rc = -ENOMEM;
+    if (!rc) rc = cm_zsock_create(loop, s, link_recv, l, &l->z);
     if (rc) {
-        if (s)
-            zmq_close(s);
-        if (l)
-            cm_map_free(l->items);
+        if (s) zmq_close(s);
+        if (l) cm_map_free(l->items);
         free(l);
         return rc;
     }
     l->o = *opts;
-    if (!l->o.max_inflight)
-        l->o.max_inflight = 1000;
-    if (!l->o.retry_ms)
-        l->o.retry_ms = 1000;
+    if (!l->o.max_inflight) l->o.max_inflight = 1000;
+    if (!l->o.retry_ms) l->o.retry_ms = 1000;
     l->loop = loop;
     uv_timer_init(loop, &l->timer);
     l->timer.data = l;
@@ -139,8 +123,7 @@ static void free_after_close(uv_handle_t *h)
 
 void cm_link_free(cm_link *l)
 {
-    if (!l)
-        return;
+    if (!l) return;
     while (l->head)
         unlink_item(l, l->head);
     cm_map_free(l->items);
@@ -150,12 +133,10 @@ void cm_link_free(cm_link *l)
 
 int cm_link_send(cm_link *l, const char *key, const void *payload, size_t len)
 {
-    if (cm_map_get(l->items, key))
-        return -EEXIST;
+    if (cm_map_get(l->items, key)) return -EEXIST;
     item *it = malloc(sizeof *it + len);
     if (!it || !(it->key = strdup(key)) || cm_map_put(l->items, key, it, NULL)) {
-        if (it)
-            free(it->key);
+        if (it) free(it->key);
         free(it);
         return -ENOMEM;
     }
@@ -174,8 +155,7 @@ int cm_link_send(cm_link *l, const char *key, const void *payload, size_t len)
 int cm_link_cancel(cm_link *l, const char *key)
 {
     item *it = cm_map_del(l->items, key);
-    if (!it)
-        return -ENOENT;
+    if (!it) return -ENOENT;
     unlink_item(l, it);
     return 0;
 }
@@ -201,11 +181,9 @@ static void hub_recv(cm_zsock *z, const cm_frame *f, int n, void *arg)
     cm_hub *h = arg;
     cm_peer peer;
     char key[512];
-    if (n != 4 || f[0].len > sizeof peer.id || f[1].len != 1 || f[2].len >= sizeof key)
-        return;
+    if (n != 4 || f[0].len > sizeof peer.id || f[1].len != 1 || f[2].len >= sizeof key) return;
     char kind = *(const char *)f[1].data;
-    if ((kind != 'R' || f[2].len == 0) && kind != 'U')
-        return;
+    if ((kind != 'R' || f[2].len == 0) && kind != 'U') return;
     memcpy(peer.id, f[0].data, f[0].len);
     peer.len = f[0].len;
     memcpy(key, f[2].data, f[2].len);
@@ -218,13 +196,10 @@ int cm_hub_create(uv_loop_t *loop, void *zctx, const cm_hub_opts *opts, cm_hub *
     cm_hub *h = calloc(1, sizeof *h);
     void *s = zmq_socket(zctx, ZMQ_ROUTER);
     int rc = h && s ? set_opt_int(s, ZMQ_ROUTER_MANDATORY, 1) : -ENOMEM;
-    if (!rc && zmq_bind(s, opts->endpoint) != 0)
-        rc = -errno;
-    if (!rc)
-        rc = cm_zsock_create(loop, s, hub_recv, h, &h->z);
+    if (!rc && zmq_bind(s, opts->endpoint) != 0) rc = -errno;
+    if (!rc) rc = cm_zsock_create(loop, s, hub_recv, h, &h->z);
     if (rc) {
-        if (s)
-            zmq_close(s);
+        if (s) zmq_close(s);
         free(h);
         return rc;
     }
@@ -235,8 +210,7 @@ int cm_hub_create(uv_loop_t *loop, void *zctx, const cm_hub_opts *opts, cm_hub *
 
 void cm_hub_free(cm_hub *h)
 {
-    if (!h)
-        return;
+    if (!h) return;
     cm_zsock_free(h->z);
     free(h);
 }

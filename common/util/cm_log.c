@@ -23,8 +23,7 @@ void cm_log_init(const char *name, enum cm_log_level min_level)
     log_cfg.name = name;
     log_cfg.min = min_level;
     log_cfg.with_time = t ? strcmp(t, "0") != 0 : isatty(2);
-    if (getenv("SMSGW_DEBUG"))
-        log_cfg.min = CM_LOG_DEBUG;
+    if (getenv("SMSGW_DEBUG")) log_cfg.min = CM_LOG_DEBUG;
 }
 
 static void log_line(const char *level, const char *fmt, va_list ap)
@@ -40,16 +39,14 @@ static void log_line(const char *level, const char *fmt, va_list ap)
         n += snprintf(line + n, sizeof line - n, ".%03ldZ ", (long)tv.tv_usec / 1000);
     }
     n += snprintf(line + n, sizeof line - n, "%s: %s: ", log_cfg.name, level);
-    if (n < (int)sizeof line)
-        vsnprintf(line + n, sizeof line - n, fmt, ap);
+    if (n < (int)sizeof line) vsnprintf(line + n, sizeof line - n, fmt, ap);
     fprintf(stderr, "%s\n", line);
 }
 
 void cm_log(enum cm_log_level level, const char *fmt, ...)
 {
     va_list ap;
-    if (level < log_cfg.min)
-        return;
+    if (level < log_cfg.min) return;
     va_start(ap, fmt);
     log_line(level_names[level], fmt, ap);
     va_end(ap);

@@ -28,8 +28,7 @@ static uint64_t hash(const char *s)
 cm_map *cm_map_create(void)
 {
     cm_map *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    if (!m) return NULL;
     m->nbuckets = 64;
     m->buckets = calloc(m->nbuckets, sizeof *m->buckets);
     if (!m->buckets) {
@@ -41,8 +40,7 @@ cm_map *cm_map_create(void)
 
 void cm_map_free(cm_map *m)
 {
-    if (!m)
-        return;
+    if (!m) return;
     for (size_t i = 0; i < m->nbuckets; i++)
         for (entry *e = m->buckets[i], *next; e; e = next) {
             next = e->next;
@@ -64,8 +62,7 @@ static void grow(cm_map *m)
 {
     size_t n = m->nbuckets * 2;
     entry **b = calloc(n, sizeof *b);
-    if (!b)
-        return; /* stays correct, only slower */
+    if (!b) return; /* stays correct, only slower */
     for (size_t i = 0; i < m->nbuckets; i++)
         for (entry *e = m->buckets[i], *next; e; e = next) {
             next = e->next;
@@ -82,23 +79,19 @@ int cm_map_put(cm_map *m, const char *key, void *value, void **old)
 {
     entry **p = find(m, key);
     if (*p) {
-        if (old)
-            *old = (*p)->value;
+        if (old) *old = (*p)->value;
         (*p)->value = value;
         return 0;
     }
     size_t klen = strlen(key);
     entry *e = malloc(sizeof *e + klen + 1);
-    if (!e)
-        return -ENOMEM;
+    if (!e) return -ENOMEM;
     memcpy(e->key, key, klen + 1);
     e->value = value;
     e->next = NULL;
     *p = e;
-    if (old)
-        *old = NULL;
-    if (++m->size > m->nbuckets)
-        grow(m);
+    if (old) *old = NULL;
+    if (++m->size > m->nbuckets) grow(m);
     return 0;
 }
 
@@ -111,8 +104,7 @@ void *cm_map_get(const cm_map *m, const char *key)
 void *cm_map_del(cm_map *m, const char *key)
 {
     entry **p = find(m, key), *e = *p;
-    if (!e)
-        return NULL;
+    if (!e) return NULL;
     void *v = e->value;
     *p = e->next;
     free(e);
@@ -130,7 +122,6 @@ void cm_map_each(cm_map *m, int (*fn)(const char *key, void *value, void *arg), 
     for (size_t i = 0; i < m->nbuckets; i++)
         for (entry *e = m->buckets[i], *next; e; e = next) {
             next = e->next;
-            if (fn(e->key, e->value, arg))
-                return;
+            if (fn(e->key, e->value, arg)) return;
         }
 }

@@ -49,14 +49,12 @@ static int mkdir_p(const char *dir)
 {
     char path[4096];
     size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof path)
-        return -ENAMETOOLONG;
+    if (n == 0 || n >= sizeof path) return -ENAMETOOLONG;
     memcpy(path, dir, n + 1);
     for (char *p = path + 1; *p; p++)
         if (*p == '/') {
             *p = 0;
-            if (mkdir(path, 0750) != 0 && errno != EEXIST)
-                return -errno;
+            if (mkdir(path, 0750) != 0 && errno != EEXIST) return -errno;
             *p = '/';
         }
     return mkdir(path, 0750) != 0 && errno != EEXIST ? -errno : 0;
@@ -85,24 +83,16 @@ int cm_store_open(const char *dir, size_t map_size, const char *const *dbnames, 
 {
     int rc = mkdir_p(dir), dead;
     cm_store *s = rc ? NULL : calloc(1, sizeof *s);
-    if (rc)
-        return rc;
-    if (!s)
-        return -ENOMEM;
+    if (rc) return rc;
+    if (!s) return -ENOMEM;
     rc = cm_store_err(mdb_env_create(&s->env));
-    if (!rc)
-        rc = cm_store_err(mdb_env_set_mapsize(s->env, map_size));
-    if (!rc)
-        rc = cm_store_err(mdb_env_set_maxdbs(s->env, CM_STORE_MAX_DBS));
-    if (!rc)
-        rc = cm_store_err(mdb_env_open(s->env, dir, MDB_NOTLS, 0640));
-    if (!rc)
-        rc = cm_store_err(mdb_reader_check(s->env, &dead));
-    if (!rc)
-        rc = open_dbs(s, dbnames);
+    if (!rc) rc = cm_store_err(mdb_env_set_mapsize(s->env, map_size));
+    if (!rc) rc = cm_store_err(mdb_env_set_maxdbs(s->env, CM_STORE_MAX_DBS));
+    if (!rc) rc = cm_store_err(mdb_env_open(s->env, dir, MDB_NOTLS, 0640));
+    if (!rc) rc = cm_store_err(mdb_reader_check(s->env, &dead));
+    if (!rc) rc = open_dbs(s, dbnames);
     if (rc) {
-        if (s->env)
-            mdb_env_close(s->env);
+        if (s->env) mdb_env_close(s->env);
         free(s);
         return rc;
     }
@@ -113,16 +103,13 @@ int cm_store_open(const char *dir, size_t map_size, const char *const *dbnames, 
 static void on_handle_closed(uv_handle_t *h)
 {
     cm_store *s = h->data;
-    if (--s->attached == 0)
-        free(s);
+    if (--s->attached == 0) free(s);
 }
 
 void cm_store_close(cm_store *s)
 {
-    if (!s)
-        return;
-    if (s->batch)
-        cm_store_batch_commit(s);
+    if (!s) return;
+    if (s->batch) cm_store_batch_commit(s);
     mdb_env_close(s->env);
     free(s->afters);
     s->env = NULL;
@@ -144,8 +131,7 @@ MDB_env *cm_store_env(cm_store *s)
 MDB_dbi cm_store_dbi(cm_store *s, const char *name)
 {
     for (int i = 0; i < s->ndbs; i++)
-        if (strcmp(s->names[i], name) == 0)
-            return s->dbis[i];
+        if (strcmp(s->names[i], name) == 0) return s->dbis[i];
     abort(); /* a programming error: the name was not given to cm_store_open */
 }
 
@@ -153,8 +139,7 @@ static void on_prepare(uv_prepare_t *h)
 {
     cm_store *s = h->data;
     int rc = cm_store_batch_commit(s);
-    if (rc && s->on_fail)
-        s->on_fail(rc, s->fail_arg);
+    if (rc && s->on_fail) s->on_fail(rc, s->fail_arg);
 }
 
 static void on_reader_timer(uv_timer_t *t)
@@ -180,8 +165,7 @@ int cm_store_attach(cm_store *s, uv_loop_t *loop, void (*on_fail)(int err, void 
 
 MDB_txn *cm_store_batch_txn(cm_store *s)
 {
-    if (!s->batch && mdb_txn_begin(s->env, NULL, 0, &s->batch) != 0)
-        s->batch = NULL;
+    if (!s->batch && mdb_txn_begin(s->env, NULL, 0, &s->batch) != 0) s->batch = NULL;
     return s->batch;
 }
 
@@ -190,8 +174,7 @@ int cm_store_batch_after(cm_store *s, cm_store_after_cb cb, void *arg)
     if (s->nafter == s->capafter) {
         size_t cap = s->capafter ? s->capafter * 2 : 64;
         after *a = realloc(s->afters, cap * sizeof *a);
-        if (!a)
-            return -ENOMEM;
+        if (!a) return -ENOMEM;
         s->afters = a;
         s->capafter = cap;
     }
@@ -222,6 +205,12 @@ int cm_store_read_begin(cm_store *s, MDB_txn **txn)
 
 int cm_store_next_seq(MDB_txn *txn, MDB_dbi meta, const char *name, uint64_t *out)
 {
+    return cm_store_reserve_seq(txn, meta, name, 1, out);
+}
+
+int cm_store_reserve_seq(MDB_txn *txn, MDB_dbi meta, const char *name, uint64_t count,
+                         uint64_t *first)
+{
     MDB_val v;
     uint64_t n = 0;
     int rc = cm_store_get(txn, meta, name, strlen(name), &v);
@@ -229,11 +218,9 @@ int cm_store_next_seq(MDB_txn *txn, MDB_dbi meta, const char *name, uint64_t *ou
         memcpy(&n, v.mv_data, sizeof n);
     else if (rc != -ENOENT)
         return rc ? rc : -EBADMSG;
-    n++;
-    rc = cm_store_put(txn, meta, name, strlen(name), &n, sizeof n, 0);
-    if (!rc)
-        *out = n;
-    return rc;
+    *first = n + 1;
+    n += count;
+    return cm_store_put(txn, meta, name, strlen(name), &n, sizeof n, 0);
 }
 
 int cm_store_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *v)
@@ -242,8 +229,8 @@ int cm_store_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val 
     return cm_store_err(mdb_get(txn, dbi, &key, v));
 }
 
-int cm_store_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
-                 size_t vlen, unsigned flags)
+int cm_store_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v, size_t vlen,
+                 unsigned flags)
 {
     MDB_val key = {klen, (void *)k}, val = {vlen, (void *)v};
     return cm_store_err(mdb_put(txn, dbi, &key, &val, flags));

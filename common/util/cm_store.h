@@ -46,11 +46,14 @@ int cm_store_read_begin(cm_store *s, MDB_txn **txn);
 
 /* Counter `name` in sub-database `meta`, incremented in txn; the new value in *out. */
 int cm_store_next_seq(MDB_txn *txn, MDB_dbi meta, const char *name, uint64_t *out);
+/* Reserves `count` values of the counter: *first, *first + 1, ... *first + count - 1. */
+int cm_store_reserve_seq(MDB_txn *txn, MDB_dbi meta, const char *name, uint64_t count,
+                         uint64_t *first);
 
 /* Small wrappers: get (value borrowed from the txn), put, del. */
 int cm_store_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *v);
-int cm_store_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
-                 size_t vlen, unsigned flags);
+int cm_store_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v, size_t vlen,
+                 unsigned flags);
 int cm_store_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen);
 
 #endif

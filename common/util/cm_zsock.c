@@ -22,8 +22,7 @@ static int zsock_readable(cm_zsock *z)
 {
     int events = 0;
     size_t len = sizeof events;
-    if (zmq_getsockopt(z->sock, ZMQ_EVENTS, &events, &len) != 0)
-        return 0;
+    if (zmq_getsockopt(z->sock, ZMQ_EVENTS, &events, &len) != 0) return 0;
     return (events & ZMQ_POLLIN) != 0;
 }
 
@@ -79,21 +78,18 @@ static void on_check(uv_check_t *h)
             frames[f].data = zmq_msg_data(&msgs[f]);
             frames[f].len = zmq_msg_size(&msgs[f]);
         }
-        if (n > 0 && !truncated)
-            z->cb(z, frames, n, z->arg);
+        if (n > 0 && !truncated) z->cb(z, frames, n, z->arg);
         for (int f = 0; f < n; f++)
             zmq_msg_close(&msgs[f]);
     }
 }
 
-int cm_zsock_create(uv_loop_t *loop, void *zsocket, cm_zsock_recv_cb cb, void *arg,
-                    cm_zsock **out)
+int cm_zsock_create(uv_loop_t *loop, void *zsocket, cm_zsock_recv_cb cb, void *arg, cm_zsock **out)
 {
     int fd, linger = 0;
     size_t len = sizeof fd;
     cm_zsock *z = calloc(1, sizeof *z);
-    if (!z)
-        return -ENOMEM;
+    if (!z) return -ENOMEM;
     if (zmq_getsockopt(zsocket, ZMQ_FD, &fd, &len) != 0) {
         free(z);
         return -errno;
@@ -125,8 +121,7 @@ static void on_closed(uv_handle_t *h)
 
 void cm_zsock_free(cm_zsock *z)
 {
-    if (!z)
-        return;
+    if (!z) return;
     z->open_handles = 4;
     uv_close((uv_handle_t *)&z->poll, on_closed);
     uv_close((uv_handle_t *)&z->prepare, on_closed);

@@ -28,8 +28,7 @@ typedef struct {
 typedef struct cm_zsock cm_zsock;
 typedef void (*cm_zsock_recv_cb)(cm_zsock *z, const cm_frame *frames, int nframes, void *arg);
 
-int cm_zsock_create(uv_loop_t *loop, void *zsocket, cm_zsock_recv_cb cb, void *arg,
-                    cm_zsock **out);
+int cm_zsock_create(uv_loop_t *loop, void *zsocket, cm_zsock_recv_cb cb, void *arg, cm_zsock **out);
 void cm_zsock_free(cm_zsock *z);
 int cm_zsock_send(cm_zsock *z, const cm_frame *frames, int nframes);
 

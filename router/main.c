@@ -1,0 +1,115 @@
+/* smsgw-router: wires the router process.
+ *
+ * Owns:     <state_dir>/router (LMDB queue: meta, submits, submissions, jobs, to_dlr,
+ *           seen); it is the only writer.
+ * Binds:    router.listen_ingress (ROUTER: SUBMIT from ingress instances),
+ *           router.listen_egress (ROUTER: CREDIT, RESULT, MO from egress instances).
+ * Connects: dlr.listen (DEALER: ACCEPTED events).
+ * Never:    sends mail, talks SMPP, or touches dlr's store.
+ * Signals:  SIGTERM/SIGINT stop taking submissions and jobs out, commit, exit 0. */
+#include "cm_log.h"
+#include "rt_ctx.h"
+#include "rt_dlr_out.h"
+#include "rt_egress.h"
+#include "rt_feed.h"
+#include "rt_ingress.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#define RT_MAP_SIZE (64ULL << 30) /* sparse: only what is used takes disk */
+
+static const char *const rt_dbs[] = {
+    RT_DB_META, RT_DB_SUBMITS, RT_DB_SUBMISSIONS, RT_DB_JOBS, RT_DB_TO_DLR, RT_DB_SEEN, NULL};
+
+static void on_store_fail(int err, void *arg)
+{
+    cm_log_fatal("queue store commit failed: %s", strerror(-err));
+}
+
+static void on_dlr_ack(cm_link *l, const char *key, const void *body, size_t len, void *arg)
+{
+    rt_dlr_out_acked(arg, key);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    rt_ctx *ctx = s->data;
+    cm_info("signal %d: stopping", signum);
+    ctx->draining = 1;
+    uv_stop(s->loop);
+}
+
+static void open_endpoints(rt_ctx *ctx)
+{
+    cm_hub_opts in = {ctx->cfg->router.listen_ingress, rt_ingress_item, ctx};
+    cm_hub_opts eg = {ctx->cfg->router.listen_egress, rt_egress_item, ctx};
+    cm_link_opts dl = {.endpoint = ctx->cfg->dlr.listen,
+                       .retry_ms = 2000,
+                       .max_inflight = 1000,
+                       .ack_cb = on_dlr_ack,
+                       .arg = ctx};
+    int rc;
+    if ((rc = cm_hub_create(ctx->loop, ctx->zctx, &in, &ctx->ingress_hub)) != 0)
+        cm_log_fatal("cannot bind %s: %s", in.endpoint, zmq_strerror(-rc));
+    if ((rc = cm_hub_create(ctx->loop, ctx->zctx, &eg, &ctx->egress_hub)) != 0)
+        cm_log_fatal("cannot bind %s: %s", eg.endpoint, zmq_strerror(-rc));
+    if ((rc = cm_link_create(ctx->loop, ctx->zctx, &dl, &ctx->dlr_link)) != 0)
+        cm_log_fatal("cannot connect %s: %s", dl.endpoint, zmq_strerror(-rc));
+}
+
+static void load_config(rt_ctx *ctx, const char *path)
+{
+    char err[512];
+    if (cm_config_load(path, &ctx->cfg, err, sizeof err) != 0) cm_log_fatal("config: %s", err);
+    if (cm_accounts_create(ctx->cfg, &ctx->accounts, err, sizeof err) != 0)
+        cm_log_fatal("config: %s", err);
+}
+
+static void open_store(rt_ctx *ctx)
+{
+    char dir[4096];
+    int rc;
+    snprintf(dir, sizeof dir, "%s/router", ctx->cfg->state_dir);
+    if ((rc = cm_store_open(dir, RT_MAP_SIZE, rt_dbs, &ctx->store)) != 0)
+        cm_log_fatal("cannot open the queue store %s: %s", dir, strerror(-rc));
+    cm_store_attach(ctx->store, ctx->loop, on_store_fail, ctx);
+}
+
+int main(int argc, char **argv)
+{
+    const char *config = cm_config_default_path();
+    rt_ctx ctx = {0};
+    int opt;
+    while ((opt = getopt(argc, argv, "c:h")) != -1) {
+        if (opt != 'c') {
+            fprintf(stderr, "usage: smsgw-router [-c CONFIG]\n");
+            return opt == 'h' ? 0 : 2;
+        }
+        config = optarg;
+    }
+    cm_log_init("smsgw-router", CM_LOG_INFO);
+    load_config(&ctx, config);
+    ctx.loop = uv_default_loop();
+    ctx.zctx = zmq_ctx_new();
+    open_store(&ctx);
+    open_endpoints(&ctx);
+    if (rt_feed_create(&ctx, &ctx.feed) != 0 || rt_feed_load(ctx.feed) != 0 ||
+        rt_dlr_out_resume(&ctx) != 0)
+        cm_log_fatal("cannot load the queue");
+    uv_signal_t sigterm, sigint;
+    uv_signal_init(ctx.loop, &sigterm);
+    uv_signal_init(ctx.loop, &sigint);
+    sigterm.data = sigint.data = &ctx;
+    uv_signal_start(&sigterm, on_signal, SIGTERM);
+    uv_signal_start(&sigint, on_signal, SIGINT);
+    cm_info("ready: %s and %s, state in %s", ctx.cfg->router.listen_ingress,
+            ctx.cfg->router.listen_egress, ctx.cfg->state_dir);
+    uv_run(ctx.loop, UV_RUN_DEFAULT);
+    if (cm_store_batch_commit(ctx.store) != 0) cm_log_fatal("queue store: final commit failed");
+    cm_info("stopped");
+    return 0;
+}

@@ -1,0 +1,74 @@
+/* rt_egress: see rt_egress.h. */
+#include "rt_egress.h"
+#include "cm_commit_ack.h"
+#include "cm_log.h"
+#include "rt_ctx.h"
+#include "rt_feed.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+static void on_credit(rt_ctx *ctx, const cm_peer *from, const void *payload, size_t len)
+{
+    cm_arena *arena = NULL;
+    cm_msg_credit c;
+    if (cm_wire_decode_credit(payload, len, &arena, &c) == 0)
+        rt_feed_credit(ctx->feed, from, &c);
+    else
+        cm_warn("malformed credit from an egress ignored");
+    cm_arena_free(arena);
+}
+
+static int apply_result(rt_ctx *ctx, MDB_txn *txn, const void *payload, size_t len)
+{
+    cm_arena *arena = NULL;
+    cm_msg_result r;
+    int rc = cm_wire_decode_result(payload, len, &arena, &r);
+    if (rc == 0) {
+        rc = rt_feed_result(ctx->feed, txn, &r);
+        if (rc >= 0)
+            cm_info("submission %s job %" PRIu64 " attempt %u: %s%s%s", r.submission, r.job_id,
+                    r.attempt,
+                    r.status == CM_RESULT_SUBMITTED ? "submitted"
+                    : r.status == CM_RESULT_RETRY   ? "to retry"
+                                                    : "failed",
+                    r.reason[0] ? ": " : "", r.reason);
+        rc = rc < 0 ? rc : 0;
+    } else {
+        cm_warn("malformed result from an egress dropped");
+        rc = 0;
+    }
+    cm_arena_free(arena);
+    return rc;
+}
+
+static int apply_mo(const void *payload, size_t len)
+{
+    cm_arena *arena = NULL;
+    cm_msg_deliver d;
+    if (cm_wire_decode_deliver(payload, len, &arena, &d) == 0)
+        cm_info("mobile-originated SMS from %s to %s (%zu bytes) received", d.source_addr,
+                d.dest_addr, d.short_message.len);
+    else
+        cm_warn("malformed mobile-originated message dropped");
+    cm_arena_free(arena);
+    return 0;
+}
+
+void rt_egress_item(cm_hub *h, const cm_peer *from, const char *key, const void *payload,
+                    size_t len, void *arg)
+{
+    rt_ctx *ctx = arg;
+    int type = cm_wire_type(payload, len);
+    if (!key[0]) {
+        if (type == CM_MSG_CREDIT) on_credit(ctx, from, payload, len);
+        return;
+    }
+    MDB_txn *txn = cm_store_batch_txn(ctx->store);
+    int rc = txn ? cm_commit_seen(txn, cm_store_dbi(ctx->store, RT_DB_SEEN), key) : -EIO;
+    if (rc == 0)
+        rc = type == CM_MSG_RESULT ? apply_result(ctx, txn, payload, len) : apply_mo(payload, len);
+    if (rc == 0 || rc == -EEXIST) rc = cm_commit_ack(ctx->store, h, from, key, NULL, 0);
+    if (rc) cm_log_fatal("queue store: %s", strerror(-rc));
+}

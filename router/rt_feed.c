@@ -1,0 +1,346 @@
+/* rt_feed: see rt_feed.h. Jobs live in three kinds of doubly-linked lists: one ready
+ * FIFO per operator, one `waiting` list (retry not before a time), and one `inflight`
+ * list in dispatch order (so time-outs are found at its head). */
+#include "rt_feed.h"
+#include "cm_log.h"
+#include "cm_map.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RT_FEED_MAX_PEERS 256
+
+enum job_state { JOB_READY, JOB_WAITING, JOB_INFLIGHT };
+
+typedef struct job {
+    struct job *prev, *next;
+    uint64_t id, due_ms; /* WAITING: not before; INFLIGHT: deadline */
+    uint32_t attempt;
+    int op, peer;
+    enum job_state state;
+} job;
+
+typedef struct {
+    job *head, *tail;
+    size_t n;
+} job_list;
+
+typedef struct {
+    cm_peer id;
+    int op, alive;
+    char epoch[64];
+    uint64_t sent, received, last_seen;
+    uint32_t free_slots;
+} peer;
+
+struct rt_feed {
+    rt_ctx *ctx;
+    cm_map *jobs;    /* decimal id -> job */
+    job_list *ready; /* per operator */
+    job_list waiting, inflight;
+    peer peers[RT_FEED_MAX_PEERS];
+    int npeers;
+    uv_timer_t timer;
+};
+
+static void list_push(job_list *l, job *j)
+{
+    j->next = NULL;
+    j->prev = l->tail;
+    *(l->tail ? &l->tail->next : &l->head) = j;
+    l->tail = j;
+    l->n++;
+}
+
+static void list_remove(job_list *l, job *j)
+{
+    *(j->prev ? &j->prev->next : &l->head) = j->next;
+    *(j->next ? &j->next->prev : &l->tail) = j->prev;
+    l->n--;
+}
+
+static job_list *list_of(rt_feed *f, job *j)
+{
+    return j->state == JOB_READY     ? &f->ready[j->op]
+           : j->state == JOB_WAITING ? &f->waiting
+                                     : &f->inflight;
+}
+
+static void move_to(rt_feed *f, job *j, enum job_state st, uint64_t due)
+{
+    list_remove(list_of(f, j), j);
+    j->state = st;
+    j->due_ms = due;
+    list_push(list_of(f, j), j);
+}
+
+static int op_index(const rt_feed *f, const char *name)
+{
+    for (size_t i = 0; i < f->ctx->cfg->n_operators; i++)
+        if (strcmp(f->ctx->cfg->operators[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+static void key_of(uint64_t id, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%" PRIu64, id);
+}
+
+static void on_timer(uv_timer_t *t);
+
+int rt_feed_create(rt_ctx *ctx, rt_feed **out)
+{
+    rt_feed *f = calloc(1, sizeof *f);
+    if (!f || !(f->jobs = cm_map_create()) ||
+        !(f->ready = calloc(ctx->cfg->n_operators + 1, sizeof *f->ready))) {
+        if (f) cm_map_free(f->jobs);
+        free(f);
+        return -ENOMEM;
+    }
+    f->ctx = ctx;
+    uv_timer_init(ctx->loop, &f->timer);
+    f->timer.data = f;
+    uv_timer_start(&f->timer, on_timer, 200, 200);
+    *out = f;
+    return 0;
+}
+
+static int free_job(const char *key, void *value, void *arg)
+{
+    free(value);
+    return 0;
+}
+
+void rt_feed_free(rt_feed *f)
+{
+    if (!f) return;
+    uv_timer_stop(&f->timer);
+    uv_close((uv_handle_t *)&f->timer, NULL);
+    cm_map_each(f->jobs, free_job, NULL);
+    cm_map_free(f->jobs);
+    free(f->ready);
+    free(f);
+}
+
+int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t attempt)
+{
+    char key[24];
+    int op = op_index(f, operator_name);
+    key_of(job_id, key, sizeof key);
+    if (op < 0) {
+        cm_warn("job %" PRIu64 ": operator '%s' is no longer configured; job kept", job_id,
+                operator_name);
+        return 0;
+    }
+    if (cm_map_get(f->jobs, key)) return 0;
+    job *j = calloc(1, sizeof *j);
+    if (!j || cm_map_put(f->jobs, key, j, NULL) != 0) {
+        free(j);
+        return -ENOMEM;
+    }
+    *j = (job){.id = job_id, .attempt = attempt, .op = op, .peer = -1, .state = JOB_READY};
+    list_push(&f->ready[op], j);
+    return 0;
+}
+
+int rt_feed_load(rt_feed *f)
+{
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    int rc = cm_store_read_begin(f->ctx->store, &txn);
+    if (rc) return rc;
+    rc = cm_store_err(mdb_cursor_open(txn, cm_store_dbi(f->ctx->store, RT_DB_JOBS), &cur));
+    for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
+        cm_arena *arena = NULL;
+        cm_msg_job m;
+        uint32_t attempt;
+        if (k.mv_size != 8 || v.mv_size < 4) continue;
+        memcpy(&attempt, v.mv_data, 4);
+        if (cm_wire_decode_job((uint8_t *)v.mv_data + 4, v.mv_size - 4, &arena, &m) == 0)
+            rc = rt_feed_add(f, cm_be64_get(k.mv_data), m.operator_name, attempt);
+        cm_arena_free(arena);
+    }
+    if (!rc) mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+static peer *find_peer(rt_feed *f, const cm_peer *id)
+{
+    for (int i = 0; i < f->npeers; i++)
+        if (f->peers[i].id.len == id->len && memcmp(f->peers[i].id.id, id->id, id->len) == 0)
+            return &f->peers[i];
+    if (f->npeers == RT_FEED_MAX_PEERS) return NULL;
+    peer *p = &f->peers[f->npeers++];
+    memset(p, 0, sizeof *p);
+    p->id = *id;
+    p->op = -1;
+    return p;
+}
+
+void rt_feed_credit(rt_feed *f, const cm_peer *from, const cm_msg_credit *c)
+{
+    peer *p = find_peer(f, from);
+    int op = op_index(f, c->operator_name);
+    if (!p || op < 0) {
+        cm_warn("credit from an egress of unknown operator '%s' ignored", c->operator_name);
+        return;
+    }
+    if (!p->alive || strcmp(p->epoch, c->epoch) != 0) { /* new peer, or it restarted */
+        cm_info("egress %.*s (operator %s) is up", (int)from->len, from->id, c->operator_name);
+        snprintf(p->epoch, sizeof p->epoch, "%s", c->epoch);
+        p->sent = c->received;
+        p->alive = 1;
+    }
+    p->op = op;
+    p->received = c->received;
+    p->free_slots = c->free_slots;
+    p->last_seen = uv_now(f->ctx->loop);
+    rt_feed_dispatch_all(f);
+}
+
+static uint64_t credit_of(const peer *p)
+{
+    uint64_t unseen = p->sent > p->received ? p->sent - p->received : 0;
+    return p->free_slots > unseen ? p->free_slots - unseen : 0;
+}
+
+/* Reads job j from the store, bumps its attempt, sends it to peer p. */
+static int send_job(rt_feed *f, job *j, peer *p)
+{
+    rt_ctx *ctx = f->ctx;
+    MDB_txn *txn = cm_store_batch_txn(ctx->store);
+    MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_JOBS);
+    uint8_t key[8];
+    MDB_val v;
+    cm_be64_put(key, j->id);
+    if (!txn) return -EIO;
+    int rc = cm_store_get(txn, dbi, key, 8, &v);
+    if (rc || v.mv_size < 4) return rc ? rc : -EBADMSG;
+    uint32_t attempt = j->attempt + 1;
+    uint8_t *rec = malloc(v.mv_size);
+    if (!rec) return -ENOMEM;
+    memcpy(rec, &attempt, 4);
+    memcpy(rec + 4, (uint8_t *)v.mv_data + 4, v.mv_size - 4);
+    rc = cm_store_put(txn, dbi, key, 8, rec, v.mv_size, 0);
+    cm_arena *arena = NULL;
+    cm_msg_job m;
+    cm_wbuf w = {0};
+    if (!rc && (rc = cm_wire_decode_job(rec + 4, v.mv_size - 4, &arena, &m)) == 0) {
+        m.attempt = attempt;
+        rc = cm_wire_encode_job(&m, &w);
+    }
+    if (!rc) rc = cm_hub_send_oneway(ctx->egress_hub, &p->id, w.data, w.len);
+    cm_wbuf_free(&w);
+    cm_arena_free(arena);
+    free(rec);
+    return rc;
+}
+
+static void forget(rt_feed *f, job *j)
+{
+    char key[24];
+    key_of(j->id, key, sizeof key);
+    list_remove(list_of(f, j), j);
+    cm_map_del(f->jobs, key);
+    free(j);
+}
+
+static void dispatch_peer(rt_feed *f, peer *p)
+{
+    job_list *ready = &f->ready[p->op];
+    uint64_t timeout = (uint64_t)f->ctx->cfg->router.job_timeout_s * 1000;
+    while (p->alive && ready->head && credit_of(p) > 0) {
+        job *j = ready->head;
+        int rc = send_job(f, j, p);
+        if (rc == -EHOSTUNREACH || rc == -EAGAIN) {
+            cm_warn("egress %.*s unreachable: its jobs go to others", (int)p->id.len, p->id.id);
+            p->alive = 0;
+        } else if (rc == -EBADMSG || rc == -ENOENT) {
+            cm_error("job %" PRIu64 ": unreadable record in the queue, skipped", j->id);
+            forget(f, j);
+        } else if (rc) {
+            cm_log_fatal("queue store: %s", strerror(-rc));
+        } else {
+            j->attempt++;
+            j->peer = (int)(p - f->peers);
+            move_to(f, j, JOB_INFLIGHT, uv_now(f->ctx->loop) + timeout);
+            p->sent++;
+        }
+    }
+}
+
+void rt_feed_dispatch_all(rt_feed *f)
+{
+    if (f->ctx->draining) return;
+    for (int i = 0; i < f->npeers; i++)
+        if (f->peers[i].alive && f->peers[i].op >= 0) dispatch_peer(f, &f->peers[i]);
+}
+
+static uint64_t retry_delay_ms(uint32_t attempt)
+{
+    uint64_t d = 1000ULL << (attempt < 6 ? attempt : 6); /* 2 s .. 64 s */
+    d = d > 60000 ? 60000 : d;
+    return d / 2 + (uint64_t)rand() % (d / 2 + 1); /* jitter: never a retry storm */
+}
+
+int rt_feed_result(rt_feed *f, MDB_txn *txn, const cm_msg_result *r)
+{
+    char key[24];
+    uint8_t k8[8];
+    key_of(r->job_id, key, sizeof key);
+    job *j = cm_map_get(f->jobs, key);
+    if (j && r->attempt < j->attempt && r->status == CM_RESULT_RETRY)
+        return 0; /* a late answer about an attempt already superseded */
+    if (r->status == CM_RESULT_RETRY) {
+        if (j && j->state != JOB_WAITING)
+            move_to(f, j, JOB_WAITING, uv_now(f->ctx->loop) + retry_delay_ms(j->attempt));
+        return 0;
+    }
+    cm_be64_put(k8, r->job_id);
+    int rc = cm_store_del(txn, cm_store_dbi(f->ctx->store, RT_DB_JOBS), k8, 8);
+    if (rc && rc != -ENOENT) return rc;
+    if (j) forget(f, j);
+    return 1;
+}
+
+static void expire(rt_feed *f, uint64_t now)
+{
+    for (job *j = f->waiting.head, *next; j; j = next) {
+        next = j->next;
+        if (j->due_ms <= now) move_to(f, j, JOB_READY, 0);
+    }
+    for (job *j = f->inflight.head, *next; j; j = next) {
+        next = j->next;
+        const peer *p = &f->peers[j->peer];
+        if (j->due_ms <= now || !p->alive) {
+            cm_warn("job %" PRIu64 " attempt %u: no result from its egress, queued again", j->id,
+                    j->attempt);
+            move_to(f, j, JOB_READY, 0);
+        }
+    }
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    rt_feed *f = t->data;
+    uint64_t now = uv_now(f->ctx->loop);
+    for (int i = 0; i < f->npeers; i++)
+        if (f->peers[i].alive && now - f->peers[i].last_seen > RT_FEED_PEER_DEAD_MS) {
+            cm_warn("egress %.*s silent for %d s: considered gone", (int)f->peers[i].id.len,
+                    f->peers[i].id.id, RT_FEED_PEER_DEAD_MS / 1000);
+            f->peers[i].alive = 0;
+        }
+    expire(f, now);
+    rt_feed_dispatch_all(f);
+}
+
+size_t rt_feed_backlog(const rt_feed *f, const char *operator_name)
+{
+    int op = op_index(f, operator_name);
+    return op < 0 ? 0 : f->ready[op].n;
+}

@@ -1,0 +1,38 @@
+/* rt_feed: hands jobs to the egress instances of each operator, as fast as their
+ * credit allows (SPEC §7, docs/architecture.md "Handoffs").
+ *
+ * In memory it keeps, for every job not yet finished, its state (ready, waiting for
+ * a retry time, in flight at one egress) and, per egress peer, the credit arithmetic:
+ * an egress reports (epoch, jobs received since its start, free slots); the jobs sent
+ * to it that it had not yet received when it counted are subtracted. A job in flight
+ * for longer than router.job_timeout_s, or whose egress stopped sending CREDIT for
+ * RT_FEED_PEER_DEAD_MS, becomes ready again (the only source of duplicate SMS).
+ *
+ * The durable truth is the `jobs` sub-database: rt_feed_load() rebuilds memory from
+ * it at start-up (every unfinished job is ready). rt_feed_dispatch_all() reads each
+ * job from the store when it sends it and records the new attempt number in the
+ * batch transaction. Failures to send are retried later; nothing here is fatal
+ * except a storage error, reported through the return value. */
+#ifndef RT_FEED_H
+#define RT_FEED_H
+
+#include "cm_wire.h"
+#include "rt_ctx.h"
+
+#include <stdint.h>
+
+#define RT_FEED_PEER_DEAD_MS 10000
+
+int rt_feed_create(rt_ctx *ctx, rt_feed **out);
+void rt_feed_free(rt_feed *f);
+int rt_feed_load(rt_feed *f);
+/* A new job, committed in the current batch: ready once the batch commits. */
+int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t attempt);
+void rt_feed_credit(rt_feed *f, const cm_peer *from, const cm_msg_credit *c);
+/* Applies a RESULT in the batch txn: 1 if the job is finished (its record was deleted),
+ * 0 if it goes back to ready later (RETRY) or was unknown. Negative on storage error. */
+int rt_feed_result(rt_feed *f, MDB_txn *txn, const cm_msg_result *r);
+void rt_feed_dispatch_all(rt_feed *f);
+size_t rt_feed_backlog(const rt_feed *f, const char *operator_name);
+
+#endif

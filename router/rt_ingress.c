@@ -1,0 +1,160 @@
+/* rt_ingress: see rt_ingress.h. */
+#include "rt_ingress.h"
+#include "cm_commit_ack.h"
+#include "cm_log.h"
+#include "rt_ctx.h"
+#include "rt_dlr_out.h"
+#include "rt_feed.h"
+#include "rt_submit.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What to do once the batch holding a submission is committed. */
+typedef struct {
+    rt_ctx *ctx;
+    cm_peer to;
+    char key[80];
+    size_t n_jobs;
+    uint64_t first_job;
+    char **ops; /* operator of each job (borrowed from the config) */
+    cm_wbuf reply;
+} after_commit;
+
+static void reply_now(cm_hub *h, const cm_peer *to, const char *key, const cm_msg_submit_reply *r)
+{
+    cm_wbuf w = {0};
+    if (cm_wire_encode_submit_reply(r, &w) == 0) cm_hub_ack(h, to, key, w.data, w.len);
+    cm_wbuf_free(&w);
+}
+
+static void on_committed(void *arg, int committed)
+{
+    after_commit *a = arg;
+    for (size_t k = 0; committed && k < a->n_jobs; k++)
+        if (rt_feed_add(a->ctx->feed, a->first_job + k, a->ops[k], 0) != 0)
+            cm_log_fatal("out of memory");
+    if (committed) {
+        cm_hub_ack(a->ctx->ingress_hub, &a->to, a->key, a->reply.data, a->reply.len);
+        rt_feed_dispatch_all(a->ctx->feed);
+    }
+    cm_wbuf_free(&a->reply);
+    free(a->ops);
+    free(a);
+}
+
+static int put_jobs(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
+{
+    MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_JOBS);
+    int rc = 0;
+    for (size_t k = 0; k < s->n_jobs && !rc; k++) {
+        cm_wbuf w = {0};
+        uint8_t key[8];
+        cm_put_u32(&w, 0); /* the attempt counter (see rt_feed) */
+        rc = cm_wire_encode_job(&s->jobs[k], &w);
+        cm_be64_put(key, s->jobs[k].job_id);
+        if (!rc) rc = cm_store_put(txn, dbi, key, 8, w.data, w.len, MDB_NOOVERWRITE);
+        cm_wbuf_free(&w);
+    }
+    return rc;
+}
+
+/* Numbers the submission and writes everything it consists of into txn. */
+static int store_submission(rt_ctx *ctx, MDB_txn *txn, const char *submit_id, rt_submission *s,
+                            after_commit *a)
+{
+    MDB_dbi meta = cm_store_dbi(ctx->store, RT_DB_META);
+    uint64_t subno, first_job = 0;
+    char number[24], key[40];
+    cm_wbuf ev = {0};
+    int rc = cm_store_next_seq(txn, meta, "submission", &subno);
+    if (!rc && s->n_jobs) rc = cm_store_reserve_seq(txn, meta, "job", s->n_jobs, &first_job);
+    if (rc) return rc;
+    snprintf(number, sizeof number, "%06" PRIu64, subno);
+    rt_submission_number(s, number, first_job);
+    snprintf(key, sizeof key, "acc:%s", number);
+    rc = cm_wire_encode_accepted(&s->accepted, &ev);
+    if (!rc) rc = cm_wire_encode_submit_reply(&s->reply, &a->reply);
+    if (!rc) rc = put_jobs(ctx, txn, s);
+    if (!rc)
+        rc = cm_store_put(txn, cm_store_dbi(ctx->store, RT_DB_SUBMISSIONS), number, strlen(number),
+                          ev.data, ev.len, MDB_NOOVERWRITE);
+    if (!rc) rc = rt_dlr_out_put(ctx, txn, key, ev.data, ev.len);
+    if (!rc)
+        rc = cm_store_put(txn, cm_store_dbi(ctx->store, RT_DB_SUBMITS), submit_id,
+                          strlen(submit_id), a->reply.data, a->reply.len, MDB_NOOVERWRITE);
+    cm_wbuf_free(&ev);
+    a->first_job = first_job;
+    return rc;
+}
+
+static void log_decision(const cm_msg_submit *m, const rt_submission *s)
+{
+    const cm_msg_accepted *a = &s->accepted;
+    static const char *const status[] = {"?", "accepted", "rejected", "duplicate", "dry-run"};
+    if (!s->has_event) {
+        cm_info("submit %s from <%s> refused: %s", m->id, m->mail_from, s->reply.text);
+        return;
+    }
+    cm_info("submission %s from <%s> account %s: %s%s%s, %zu recipient(s), %zu job(s)",
+            a->submission, m->mail_from, a->account, status[a->status < 5 ? a->status : 0],
+            a->reason[0] ? ": " : "", a->reason, a->recipients_n, s->n_jobs);
+}
+
+/* Decides and stores one new submission; the ack leaves after the commit. */
+static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const char *key,
+                        const cm_msg_submit *m)
+{
+    rt_submission s;
+    after_commit *a = calloc(1, sizeof *a);
+    if (!a || rt_submit_build(ctx->cfg, ctx->accounts, m, rt_now_ms(), &s) != 0)
+        cm_log_fatal("out of memory");
+    if (!s.has_event) {
+        log_decision(m, &s);
+        reply_now(ctx->ingress_hub, from, key, &s.reply);
+        rt_submission_free(&s);
+        free(a);
+        return;
+    }
+    *a = (after_commit){.ctx = ctx, .to = *from, .n_jobs = s.n_jobs};
+    snprintf(a->key, sizeof a->key, "%s", key);
+    a->ops = calloc(s.n_jobs + 1, sizeof *a->ops);
+    for (size_t k = 0; a->ops && k < s.n_jobs; k++)
+        a->ops[k] = (char *)cm_config_operator_find(ctx->cfg, s.jobs[k].operator_name)->name;
+    int rc = a->ops ? store_submission(ctx, txn, m->id, &s, a) : -ENOMEM;
+    if (rc) cm_log_fatal("queue store: cannot store submission: %s", strerror(-rc));
+    log_decision(m, &s);
+    rt_submission_free(&s);
+    if (cm_store_batch_after(ctx->store, on_committed, a) != 0) cm_log_fatal("out of memory");
+}
+
+void rt_ingress_item(cm_hub *h, const cm_peer *from, const char *key, const void *payload,
+                     size_t len, void *arg)
+{
+    rt_ctx *ctx = arg;
+    cm_arena *arena = NULL;
+    cm_msg_submit m;
+    MDB_val seen;
+    if (!key[0]) return; /* ingress sends no one-way messages */
+    if (cm_wire_decode_submit(payload, len, &arena, &m) != 0) {
+        cm_warn("malformed submission %s from ingress refused", key);
+        reply_now(h, from, key, &(cm_msg_submit_reply){451, "4.3.0", "internal error", ""});
+    } else if (ctx->draining) {
+        reply_now(h, from, key,
+                  &(cm_msg_submit_reply){421, "4.3.2", "gateway shutting down, try later", ""});
+    } else {
+        MDB_txn *txn = cm_store_batch_txn(ctx->store);
+        if (!txn) cm_log_fatal("queue store: cannot begin a transaction");
+        int rc =
+            cm_store_get(txn, cm_store_dbi(ctx->store, RT_DB_SUBMITS), m.id, strlen(m.id), &seen);
+        if (rc == 0) /* re-sent: answer what was answered, once that is durable */
+            rc = cm_commit_ack(ctx->store, h, from, key, seen.mv_data, seen.mv_size);
+        else if (rc == -ENOENT)
+            take_submit(ctx, txn, from, key, &m), rc = 0;
+        if (rc) cm_log_fatal("queue store: %s", strerror(-rc));
+    }
+    cm_arena_free(arena);
+}
