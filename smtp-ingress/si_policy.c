@@ -1,0 +1,114 @@
+/* si_policy: see si_policy.h. */
+#include "si_policy.h"
+#include "cm_address.h"
+#include "cm_sender_rules.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct si_policy {
+    const cm_config *cfg;
+    cm_sender_account *accounts;
+    size_t n_accounts;
+};
+
+void si_policy_free(si_policy *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->n_accounts; i++)
+        cm_sender_rules_free((cm_sender_rules *)p->accounts[i].rules);
+    free(p->accounts);
+    free(p);
+}
+
+static int build_account(const cm_config_account *a, cm_sender_account *out, char *err,
+                         size_t errlen)
+{
+    cm_sender_rules *rules = NULL;
+    int rc = cm_sender_rules_create(&rules);
+    for (size_t j = 0; rc == 0 && j < a->n_senders; j++)
+        if ((rc = cm_sender_rules_add(rules, a->senders[j])) != 0)
+            snprintf(err, errlen, "account %s: bad sender rule \"%s\"", a->name, a->senders[j]);
+    out->name = a->name;
+    out->rules = rules;
+    return rc;
+}
+
+int si_policy_create(const cm_config *cfg, si_policy **out, char *err, size_t errlen)
+{
+    si_policy *p = calloc(1, sizeof *p);
+    if (!p || !(p->accounts = calloc(cfg->n_accounts + 1, sizeof *p->accounts))) {
+        free(p);
+        return -ENOMEM;
+    }
+    p->cfg = cfg;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < cfg->n_accounts; i++, p->n_accounts++)
+        rc = build_account(&cfg->accounts[i], &p->accounts[i], err, errlen);
+    if (rc) {
+        si_policy_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void si_policy_sender(const si_policy *p, const char *addr, si_reply *r)
+{
+    size_t idx;
+    int rc = *addr ? cm_sender_rules_lookup(p->accounts, p->n_accounts, addr, &idx) : -EACCES;
+    if (rc == 0)
+        si_reply_set(r, 0, "", "%s", p->accounts[idx].name);
+    else if (rc == -ENOTUNIQ)
+        si_reply_set(r, 451, "4.3.5", "sender <%s> matches several accounts, try again later",
+                     addr);
+    else
+        si_reply_set(r, 550, "5.7.1", "sender <%s> is not authorised to send SMS", addr);
+}
+
+static int starts_with_sms(const char *local)
+{
+    return strncasecmp(local, "SMS=", 4) == 0;
+}
+
+/* The relay checks on the raw path; returns 1 (and sets r) when refused. */
+static int relay_refused(const si_policy *p, const char *path, int source_route, si_reply *r)
+{
+    const char *at = strrchr(path, '@');
+    int refused = source_route || strchr(path, '"') || (at && strchr(path, '@') != at);
+    if (!refused && at) {
+        refused =
+            strcasecmp(at + 1, p->cfg->domain) != 0 || strcspn(path, "%!") < (size_t)(at - path);
+    }
+    if (refused) si_reply_set(r, 550, "5.7.1", "relaying denied");
+    return refused;
+}
+
+void si_policy_rcpt(const si_policy *p, const char *path, int source_route, si_reply *r)
+{
+    char local[512], domain[256];
+    if (relay_refused(p, path, source_route, r)) return;
+    if (!strchr(path, '@')) {
+        si_reply_set(r, 550, "5.1.1", "unknown recipient");
+        return;
+    }
+    cm_address_mode mode;
+    cm_recipient rcpt;
+    int rc = cm_address_split(path, local, sizeof local, domain, sizeof domain);
+    if (rc == 0) rc = cm_address_parse_local(local, &mode, &rcpt);
+    if (rc == 0 || starts_with_sms(path))
+        si_reply_set(r, 0, "", "OK");
+    else
+        si_reply_set(r, 550, "5.1.1", "unknown recipient");
+}
+
+void si_policy_header_from(const char *mail_from, const char *header_from, int n_from, si_reply *r)
+{
+    if (n_from == 1 && strcasecmp(mail_from, header_from) == 0)
+        si_reply_set(r, 0, "", "OK");
+    else
+        si_reply_set(r, 550, "5.7.1", "From: header does not match the envelope sender");
+}
