@@ -189,12 +189,18 @@ int cm_store_batch_commit(cm_store *s)
         rc = cm_store_err(mdb_txn_commit(s->batch));
         s->batch = NULL;
     }
-    /* Callbacks may register new work for the next batch: run a snapshot. */
+    /* Callbacks may register work for the next batch: run a snapshot, taken out of
+     * the list first so that a callback that commits does not run it twice. */
     size_t n = s->nafter;
+    after *run = n ? malloc(n * sizeof *run) : NULL;
+    if (n && !run)
+        return -ENOMEM; /* the callbacks stay registered for the next commit */
+    if (n)
+        memcpy(run, s->afters, n * sizeof *run);
+    s->nafter = 0;
     for (size_t i = 0; i < n; i++)
-        s->afters[i].cb(s->afters[i].arg, rc == 0);
-    memmove(s->afters, s->afters + n, (s->nafter - n) * sizeof *s->afters);
-    s->nafter -= n;
+        run[i].cb(run[i].arg, rc == 0);
+    free(run);
     return rc;
 }
 

@@ -1,0 +1,182 @@
+/* dl_final: when a submission is complete (every queued recipient final, or the
+ * validity period is over), its final receipt (see dl_state.h). */
+#include "dl_state.h"
+
+#include "cm_log.h"
+#include "cm_store.h"
+#include "cm_wire.h"
+#include "dl_mail.h"
+#include "dl_outbox.h"
+#include "dl_rec.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int progress_load(dl_state *st, MDB_txn *txn, const char *sub, dl_progress *p)
+{
+    MDB_val v;
+    int rc = cm_store_get(txn, st->db.progress, sub, strlen(sub), &v);
+
+    if (rc < 0) return rc;
+    return dl_progress_decode(v.mv_data, v.mv_size, p) < 0 ? -EIO : 0;
+}
+
+static int progress_save(dl_state *st, MDB_txn *txn, const char *sub, const dl_progress *p)
+{
+    cm_wbuf w = {0};
+    int rc;
+
+    dl_progress_encode(p, &w);
+    rc = w.err ? w.err : cm_store_put(txn, st->db.progress, sub, strlen(sub), w.data, w.len, 0);
+    cm_wbuf_free(&w);
+    return rc;
+}
+
+/* expiry key: BE64(due) submission */
+static size_t expiry_key(const dl_progress *p, const char *sub, uint8_t *k, size_t cap)
+{
+    size_t n = strlen(sub);
+
+    if (n + 8 > cap) n = cap - 8;
+    cm_be64_put(k, p->expires_ms + DL_EXPIRY_GRACE_MS);
+    memcpy(k + 8, sub, n);
+    return n + 8;
+}
+
+static int rcpt_get(dl_state *st, MDB_txn *txn, uint64_t job, cm_arena **a, dl_rcpt *r)
+{
+    uint8_t k[8];
+    MDB_val v;
+    int rc;
+
+    cm_be64_put(k, job);
+    rc = cm_store_get(txn, st->db.recipients, k, 8, &v);
+    if (rc < 0) return rc;
+    return dl_rcpt_decode(v.mv_data, v.mv_size, a, r) < 0 ? -EIO : 0;
+}
+
+int dl_final_track(dl_state *st, MDB_txn *txn, const void *acc_, uint64_t now_ms)
+{
+    const cm_msg_accepted *acc = acc_;
+    dl_progress p = {0, 0, 0, 0};
+    cm_arena *a = NULL;
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < acc->recipients_n; i++) {
+        const struct cm_wire_recipient *r = &acc->recipients[i];
+        dl_rcpt rec;
+        if (r->state != CM_RCPT_QUEUED || r->job_id == 0) continue;
+        p.queued++;
+        rc = rcpt_get(st, txn, r->job_id, &a, &rec);
+        if (rc == 0 && rec.outcome != DL_OUT_PENDING) p.final++;
+        rc = rc == -ENOENT ? 0 : rc;
+    }
+    cm_arena_free(a);
+    p.expires_ms = acc->expires_ms ? acc->expires_ms : acc->at_ms + st->validity_ms;
+    if (rc == 0) rc = progress_save(st, txn, acc->submission, &p);
+    if (rc < 0 || p.final >= p.queued)
+        return rc < 0 ? rc : dl_final_submission(st, txn, acc->submission, now_ms);
+    uint8_t k[8 + 512];
+    size_t kl = expiry_key(&p, acc->submission, k, sizeof(k));
+    return cm_store_put(txn, st->db.expiry, k, kl, "", 0, 0);
+}
+
+int dl_final_recipient_done(dl_state *st, MDB_txn *txn, const char *sub, uint64_t now_ms)
+{
+    dl_progress p;
+    int rc = progress_load(st, txn, sub, &p);
+
+    if (rc == -ENOENT) /* ACCEPTED not here yet: dl_final_track() will count it */
+        return 0;
+    if (rc < 0 || p.done) return rc;
+    p.final++;
+    rc = progress_save(st, txn, sub, &p);
+    if (rc == 0 && p.final >= p.queued) rc = dl_final_submission(st, txn, sub, now_ms);
+    return rc;
+}
+
+/* One recipient's line of the final receipt. */
+static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient *in, cm_arena **a,
+                      dl_final_rcpt *out)
+{
+    dl_rcpt r;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    out->number = in->number;
+    out->fields = in->fields;
+    out->line = in->line;
+    out->parts = in->parts;
+    out->reason = in->reason;
+    out->err = "";
+    if (in->state != CM_RCPT_QUEUED) {
+        out->outcome = in->state == CM_RCPT_BLACKLISTED ? DL_OUT_BLACKLISTED : DL_OUT_REJECTED;
+        return 0;
+    }
+    out->outcome = DL_OUT_EXPIRED;
+    rc = in->job_id ? rcpt_get(st, txn, in->job_id, a, &r) : -ENOENT;
+    if (rc < 0) return rc == -ENOENT ? 0 : rc;
+    if (r.outcome != DL_OUT_PENDING) out->outcome = (enum dl_outcome)r.outcome;
+    out->stat = (enum dl_stat)r.stat;
+    out->err = r.err;
+    out->smpp_status = r.smpp_status;
+    out->reason = r.reason;
+    out->at_ms = r.final_at_ms;
+    if (r.parts.len > out->parts) out->parts = (uint32_t)r.parts.len;
+    return 0;
+}
+
+static int final_mail(dl_state *st, MDB_txn *txn, const cm_msg_accepted *acc, uint64_t now_ms)
+{
+    dl_final_rcpt *lines = calloc(acc->recipients_n ? acc->recipients_n : 1, sizeof(*lines));
+    cm_arena *a = NULL;
+    char left[160], *mail = NULL;
+    size_t len = 0;
+    int rc = lines ? 0 : -ENOMEM;
+
+    for (size_t i = 0; rc == 0 && i < acc->recipients_n; i++)
+        rc = final_line(st, txn, &acc->recipients[i], &a, &lines[i]);
+    snprintf(left, sizeof(left), "fin.%.100s.%" PRIu64, acc->submission, now_ms);
+    dl_mail_env env = {st->from, acc->reply_to, now_ms, left};
+    if (rc == 0) rc = dl_mail_final(&env, acc, lines, acc->recipients_n, &mail, &len);
+    if (rc == 0) {
+        cm_info("submission %s final: %s", acc->submission,
+                dl_mail_final_status(lines, acc->recipients_n));
+        rc = dl_outbox_put(st, txn, acc->reply_to, acc->submission, "final", mail, len, now_ms);
+    } else if (rc == -EINVAL) {
+        cm_info("submission %s final: no receipt for reply-to \"%s\"", acc->submission,
+                acc->reply_to);
+        rc = 0;
+    }
+    free(mail);
+    free(lines);
+    cm_arena_free(a);
+    return rc;
+}
+
+int dl_final_submission(dl_state *st, MDB_txn *txn, const char *sub, uint64_t now_ms)
+{
+    cm_arena *a = NULL;
+    cm_msg_accepted acc;
+    dl_progress p;
+    MDB_val v;
+    uint8_t k[8 + 512];
+    int rc = progress_load(st, txn, sub, &p);
+
+    if (rc < 0 || p.done) return rc;
+    rc = cm_store_get(txn, st->db.submissions, sub, strlen(sub), &v);
+    if (rc == 0 && cm_wire_decode_accepted(v.mv_data, v.mv_size, &a, &acc) < 0) rc = -EIO;
+    if (rc == 0) rc = final_mail(st, txn, &acc, now_ms);
+    cm_arena_free(a);
+    if (rc < 0) return rc;
+    p.done = 1;
+    rc = progress_save(st, txn, sub, &p);
+    if (rc == 0) {
+        rc = cm_store_del(txn, st->db.expiry, k, expiry_key(&p, sub, k, sizeof(k)));
+        rc = rc == -ENOENT ? 0 : rc;
+    }
+    return rc;
+}

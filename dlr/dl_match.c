@@ -1,0 +1,191 @@
+/* dl_match: message id mapping and early receipts (see dl_match.h). */
+#include "dl_match.h"
+
+#include "cm_buf.h"
+#include "cm_store.h"
+#include "cm_wire.h"
+#include "dl_msgid.h"
+#include "dl_receipt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t job,
+                 uint32_t part)
+{
+    dl_msgid_keys keys;
+    uint8_t val[12];
+    int rc = dl_msgid_canon(id, &keys);
+
+    if (rc < 0) return rc;
+    cm_be64_put(val, job);
+    val[8] = (uint8_t)(part >> 24);
+    val[9] = (uint8_t)(part >> 16);
+    val[10] = (uint8_t)(part >> 8);
+    val[11] = (uint8_t)part;
+    for (int i = 0; i < keys.n; i++) {
+        char k[DL_MSGID_DBKEY_CAP];
+        int kl = dl_msgid_dbkey(op, keys.k[i], k, sizeof(k));
+        if (kl < 0) return kl;
+        rc = cm_store_put(txn, st->db.msgids, k, (size_t)kl, val, sizeof(val), MDB_NOOVERWRITE);
+        if (rc < 0 && rc != -EEXIST) return rc;
+    }
+    return 0;
+}
+
+int dl_match_find(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t *job,
+                  uint32_t *part)
+{
+    dl_msgid_keys keys;
+    int rc = dl_msgid_canon(id, &keys);
+
+    if (rc < 0) return rc;
+    for (int i = 0; i < keys.n; i++) {
+        char k[DL_MSGID_DBKEY_CAP];
+        int kl = dl_msgid_dbkey(op, keys.k[i], k, sizeof(k));
+        MDB_val v;
+        if (kl < 0) return kl;
+        rc = cm_store_get(txn, st->db.msgids, k, (size_t)kl, &v);
+        if (rc == -ENOENT) continue;
+        if (rc < 0) return rc;
+        if (v.mv_size != 12) return -EIO;
+        const uint8_t *b = v.mv_data;
+        *job = cm_be64_get(b);
+        *part = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
+        return 0;
+    }
+    return -ENOENT;
+}
+
+/* early key: op \0 key \0 BE64(seq) */
+static int early_key(const char *op, const char *key, uint64_t seq, char *out, size_t cap)
+{
+    int kl = dl_msgid_dbkey(op, key, out, cap - 9);
+
+    if (kl < 0) return kl;
+    out[kl] = '\0';
+    cm_be64_put((uint8_t *)out + kl + 1, seq);
+    return kl + 9;
+}
+
+int dl_match_early_put(dl_state *st, MDB_txn *txn, const char *op, const char *id,
+                       const void *payload, size_t len)
+{
+    dl_msgid_keys keys;
+    uint64_t seq;
+    int rc = dl_msgid_canon(id, &keys);
+
+    if (rc < 0) return rc;
+    rc = cm_store_next_seq(txn, st->db.meta, "early", &seq);
+    for (int i = 0; rc == 0 && i < keys.n; i++) {
+        char k[DL_MSGID_DBKEY_CAP + 9];
+        int kl = early_key(op, keys.k[i], seq, k, sizeof(k));
+        rc = kl < 0 ? kl : cm_store_put(txn, st->db.early, k, (size_t)kl, payload, len, 0);
+    }
+    return rc;
+}
+
+static int early_push(dl_early **v, size_t *n, uint64_t seq, const MDB_val *val)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].seq == seq) return 0; /* the same receipt under another key */
+    dl_early *nv = realloc(*v, (*n + 1) * sizeof(**v));
+    if (nv == NULL) return -ENOMEM;
+    *v = nv;
+    nv[*n].seq = seq;
+    nv[*n].len = val->mv_size;
+    nv[*n].payload = malloc(val->mv_size ? val->mv_size : 1);
+    if (nv[*n].payload == NULL) return -ENOMEM;
+    memcpy(nv[*n].payload, val->mv_data, val->mv_size);
+    (*n)++;
+    return 0;
+}
+
+/* Collect the early receipts under one key prefix. */
+static int early_scan(MDB_txn *txn, MDB_dbi dbi, const char *prefix, size_t plen, dl_early **v,
+                      size_t *n)
+{
+    MDB_cursor *cur;
+    MDB_val k = {plen, (void *)prefix}, val;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+
+    if (rc != 0) return cm_store_err(rc);
+    int err = 0;
+
+    rc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE);
+    while (rc == 0 && k.mv_size == plen + 8 && memcmp(k.mv_data, prefix, plen) == 0) {
+        err = early_push(v, n, cm_be64_get((const uint8_t *)k.mv_data + plen), &val);
+        if (err < 0) break;
+        rc = mdb_cursor_get(cur, &k, &val, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    if (err < 0) return err;
+    return (rc == MDB_NOTFOUND || rc == 0) ? 0 : cm_store_err(rc);
+}
+
+static int early_cmp(const void *a, const void *b)
+{
+    const dl_early *x = a, *y = b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void dl_match_early_free(dl_early *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(e[i].payload);
+    free(e);
+}
+
+/* Delete every entry of early receipt `seq` (stored under the keys of `rid`). */
+static int early_delete(dl_state *st, MDB_txn *txn, const char *op, const char *rid, uint64_t seq)
+{
+    dl_msgid_keys keys;
+
+    if (dl_msgid_canon(rid, &keys) < 0) return 0;
+    for (int i = 0; i < keys.n; i++) {
+        char k[DL_MSGID_DBKEY_CAP + 9];
+        int kl = early_key(op, keys.k[i], seq, k, sizeof(k));
+        int rc = kl < 0 ? 0 : cm_store_del(txn, st->db.early, k, (size_t)kl);
+        if (rc < 0 && rc != -ENOENT) return rc;
+    }
+    return 0;
+}
+
+/* The receipt id of a stored DELIVER, to find all the keys it was stored under. */
+static int early_forget(dl_state *st, MDB_txn *txn, const char *op, const dl_early *e)
+{
+    cm_arena *a = NULL;
+    cm_msg_deliver d;
+    dl_receipt r;
+    int rc = cm_wire_decode_deliver(e->payload, e->len, &a, &d);
+
+    if (rc == 0 &&
+        dl_receipt_parse(d.short_message.data, d.short_message.len, d.receipted_message_id,
+                         d.message_state, d.network_error, &r) == 0)
+        rc = early_delete(st, txn, op, r.id, e->seq);
+    cm_arena_free(a);
+    return rc == -EBADMSG ? 0 : rc;
+}
+
+int dl_match_early_take(dl_state *st, MDB_txn *txn, const char *op, const char *id, dl_early **out,
+                        size_t *n)
+{
+    dl_msgid_keys keys;
+    int rc = dl_msgid_canon(id, &keys);
+
+    *out = NULL;
+    *n = 0;
+    if (rc < 0) return rc;
+    for (int i = 0; rc == 0 && i < keys.n; i++) {
+        char k[DL_MSGID_DBKEY_CAP + 1];
+        int kl = dl_msgid_dbkey(op, keys.k[i], k, sizeof(k) - 1);
+        if (kl < 0) return kl;
+        k[kl] = '\0';
+        rc = early_scan(txn, st->db.early, k, (size_t)kl + 1, out, n);
+    }
+    if (rc == 0 && *n > 1) qsort(*out, *n, sizeof(**out), early_cmp);
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        rc = early_forget(st, txn, op, &(*out)[i]);
+    return rc;
+}

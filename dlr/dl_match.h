@@ -1,0 +1,36 @@
+/* dl_match: (operator, SMSC message id) -> (job, part), and the receipts that came
+ * before their RESULT (`early`), in dlr.mdb (layout in dl_rec.h, keys in dl_msgid.h).
+ *
+ * dl_match_map() stores every key of the id (MDB_NOOVERWRITE: the first mapping of
+ * a key wins). dl_match_find() tries the receipt id's keys in order. early entries
+ * are stored under every key of the receipt's id with one sequence number;
+ * dl_match_early_take() returns (owned, free with dl_match_early_free) the receipts
+ * stored under any key of a submitted id, oldest first, and deletes all their
+ * entries. Errors: -EINVAL for an unusable id or operator, -ENOENT not found, other
+ * negative errno from the store. Never logs. */
+#ifndef DL_MATCH_H
+#define DL_MATCH_H
+
+#include "dl_state.h"
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint64_t seq;
+    void *payload; /* DELIVER as received */
+    size_t len;
+} dl_early;
+
+int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t job,
+                 uint32_t part);
+int dl_match_find(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t *job,
+                  uint32_t *part);
+int dl_match_early_put(dl_state *st, MDB_txn *txn, const char *op, const char *id,
+                       const void *payload, size_t len);
+int dl_match_early_take(dl_state *st, MDB_txn *txn, const char *op, const char *id, dl_early **out,
+                        size_t *n);
+void dl_match_early_free(dl_early *e, size_t n);
+
+#endif

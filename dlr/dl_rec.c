@@ -1,0 +1,119 @@
+/* dl_rec: encoding of dlr's stored records (see dl_rec.h). */
+#include "dl_rec.h"
+
+#include <errno.h>
+
+static int finish(cm_rbuf *r)
+{
+    if (r->err) return r->err == -ENOMEM ? -ENOMEM : -EBADMSG;
+    return r->p == r->end ? 0 : -EBADMSG;
+}
+
+static int check_version(cm_rbuf *r)
+{
+    return cm_get_u8(r) == DL_REC_VERSION ? 0 : -EBADMSG;
+}
+
+void dl_rcpt_encode(const dl_rcpt *r, cm_wbuf *w)
+{
+    cm_put_u8(w, DL_REC_VERSION);
+    cm_put_str(w, r->submission);
+    cm_put_str(w, r->operator_name);
+    cm_put_u8(w, r->outcome);
+    cm_put_u8(w, r->submitted);
+    cm_put_u8(w, r->stat);
+    cm_put_str(w, r->err);
+    cm_put_u32(w, r->smpp_status);
+    cm_put_str(w, r->reason);
+    cm_put_u64(w, r->final_at_ms);
+    cm_put_u32(w, r->attempt);
+    cm_put_mem(w, r->parts.data, r->parts.len);
+}
+
+int dl_rcpt_decode(const void *p, size_t n, cm_arena **arena, dl_rcpt *out)
+{
+    cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, arena, 0};
+
+    if (check_version(&r) < 0) return -EBADMSG;
+    out->submission = cm_get_str(&r);
+    out->operator_name = cm_get_str(&r);
+    out->outcome = cm_get_u8(&r);
+    out->submitted = cm_get_u8(&r);
+    out->stat = cm_get_u8(&r);
+    out->err = cm_get_str(&r);
+    out->smpp_status = cm_get_u32(&r);
+    out->reason = cm_get_str(&r);
+    out->final_at_ms = cm_get_u64(&r);
+    out->attempt = cm_get_u32(&r);
+    out->parts = cm_get_bytes(&r);
+    return finish(&r);
+}
+
+void dl_progress_encode(const dl_progress *p, cm_wbuf *w)
+{
+    cm_put_u8(w, DL_REC_VERSION);
+    cm_put_u32(w, p->queued);
+    cm_put_u32(w, p->final);
+    cm_put_u8(w, p->done);
+    cm_put_u64(w, p->expires_ms);
+}
+
+int dl_progress_decode(const void *p, size_t n, dl_progress *out)
+{
+    cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, NULL, 0};
+
+    if (check_version(&r) < 0) return -EBADMSG;
+    out->queued = cm_get_u32(&r);
+    out->final = cm_get_u32(&r);
+    out->done = cm_get_u8(&r);
+    out->expires_ms = cm_get_u64(&r);
+    return finish(&r);
+}
+
+void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w)
+{
+    cm_put_u8(w, DL_REC_VERSION);
+    cm_put_u64(w, m->next_try_ms);
+    cm_put_u32(w, m->tries);
+    cm_put_str(w, m->env_from);
+    cm_put_str(w, m->rcpt);
+    cm_put_str(w, m->submission);
+    cm_put_str(w, m->kind);
+    cm_put_mem(w, m->mail.data, m->mail.len);
+    cm_put_str(w, m->last_error);
+}
+
+int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out)
+{
+    cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, arena, 0};
+
+    if (check_version(&r) < 0) return -EBADMSG;
+    out->next_try_ms = cm_get_u64(&r);
+    out->tries = cm_get_u32(&r);
+    out->env_from = cm_get_str(&r);
+    out->rcpt = cm_get_str(&r);
+    out->submission = cm_get_str(&r);
+    out->kind = cm_get_str(&r);
+    out->mail = cm_get_bytes(&r);
+    out->last_error = cm_get_str(&r);
+    return finish(&r);
+}
+
+int dl_mailrec_peek(const void *p, size_t n, uint64_t *next_try_ms, const char **rcpt,
+                    size_t *rcpt_len)
+{
+    const uint8_t *b = p, *end = b + n;
+    uint32_t len;
+
+    if (n < 1 + 8 + 4 + 4 || b[0] != DL_REC_VERSION) return -EBADMSG;
+    *next_try_ms = cm_be64_get(b + 1);
+    b += 1 + 8 + 4; /* version, next_try_ms, tries */
+    len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    if ((size_t)(end - b) < 4 + (size_t)len + 4) return -EBADMSG;
+    b += 4 + len; /* env_from */
+    len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    if ((size_t)(end - b) < 4 + (size_t)len) return -EBADMSG;
+    *rcpt = (const char *)b + 4;
+    *rcpt_len = len;
+    return 0;
+}

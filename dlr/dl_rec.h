@@ -1,0 +1,77 @@
+/* dl_rec: the values dlr keeps in dlr.mdb, and their versioned binary encoding
+ * (cm_buf primitives; first byte DL_REC_VERSION, decoders refuse anything else,
+ * truncation and trailing bytes with -EBADMSG).
+ *
+ * Sub-databases (keys -> values):
+ *   submissions  submission                 -> the ACCEPTED payload as received (cm_wire)
+ *   progress     submission                 -> dl_progress
+ *   expiry       BE64(expire ms) submission -> "" (ordered for the expiry timer)
+ *   recipients   BE64(job id)               -> dl_rcpt
+ *   msgids       operator \0 key            -> BE64(job id) BE32(part)  (dl_msgid keys)
+ *   early        operator \0 key \0 BE64(seq) -> DELIVER payload, receipt without its
+ *                RESULT yet; stored under every key of its id, deleted when matched
+ *   unmatched    BE64(seq)                  -> DELIVER payload that names no usable id
+ *   outbox       BE64(seq)                  -> dl_mailrec, sent in order
+ *   dead         BE64(seq)                  -> dl_mailrec refused for good by the smarthost
+ *   seen         handoff key                -> "" (idempotency, MDB_NOOVERWRITE)
+ *   meta         counter name               -> counters (cm_store_next_seq)
+ *
+ * Ownership: encoders fill a cm_wbuf the caller frees; decoders allocate strings
+ * in *arena (the caller frees it with cm_arena_free). Never log. */
+#ifndef DL_REC_H
+#define DL_REC_H
+
+#include "cm_buf.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DL_REC_VERSION 1
+
+#define DL_DB_NAMES                                                                                \
+    "submissions", "progress", "expiry", "recipients", "msgids", "early", "unmatched", "outbox",   \
+        "dead", "seen", "meta"
+
+/* One recipient (one job) after the router queued it. */
+typedef struct {
+    char *submission, *operator_name;
+    uint8_t outcome;      /* enum dl_outcome: DL_OUT_PENDING until final */
+    uint8_t submitted;    /* a RESULT SUBMITTED was recorded */
+    uint8_t stat;         /* enum dl_stat of the receipt that ended it, 0 if none */
+    char *err;            /* that receipt's err:, "" if none */
+    uint32_t smpp_status; /* RESULT FAILED's command_status, 0 if none */
+    char *reason;         /* free text (RESULT reason), "" if none */
+    uint64_t final_at_ms; /* delivery or failure time */
+    uint32_t attempt;
+    cm_bytes parts; /* one enum dl_stat per part, the part's latest receipt */
+} dl_rcpt;
+
+/* The counters of one submission. */
+typedef struct {
+    uint32_t queued; /* recipients the router queued (job id != 0) */
+    uint32_t final;  /* of those, how many are final */
+    uint8_t done;    /* the final receipt was decided */
+    uint64_t expires_ms;
+} dl_progress;
+
+/* A mail waiting for the smarthost. */
+typedef struct {
+    uint64_t next_try_ms;
+    uint32_t tries;
+    char *env_from, *rcpt, *submission, *kind; /* kind: "acceptance", "final" */
+    cm_bytes mail;                             /* RFC 5322, CRLF */
+    char *last_error;
+} dl_mailrec;
+
+void dl_rcpt_encode(const dl_rcpt *r, cm_wbuf *w);
+int dl_rcpt_decode(const void *p, size_t n, cm_arena **arena, dl_rcpt *out);
+void dl_progress_encode(const dl_progress *p, cm_wbuf *w);
+int dl_progress_decode(const void *p, size_t n, dl_progress *out);
+void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w);
+int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out);
+/* The next try and the recipient of a stored mail without copying it (*rcpt points
+ * into p, *rcpt_len bytes, not NUL-terminated). -EBADMSG when malformed. */
+int dl_mailrec_peek(const void *p, size_t n, uint64_t *next_try_ms, const char **rcpt,
+                    size_t *rcpt_len);
+
+#endif
