@@ -10,7 +10,8 @@
  * the loop blocks again, the batch is committed with one fsync and the callbacks
  * run in registration order with committed = 1. If the commit fails they run with
  * committed = 0 and the store's fail callback is called (the owner treats a storage
- * failure as fatal; MDB_MAP_FULL is reported as -ENOSPC).
+ * failure as fatal; MDB_MAP_FULL is reported as -ENOSPC). A callback may itself write
+ * to the next batch or commit it.
  *
  * Errors are negative errno values or LMDB's own positive codes mapped to -EIO,
  * except MDB_NOTFOUND -> -ENOENT, MDB_KEYEXIST -> -EEXIST, MDB_MAP_FULL -> -ENOSPC. */
