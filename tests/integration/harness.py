@@ -208,7 +208,7 @@ accounts = ( %(accounts)s );
                 code, text = s.rcpt(r)
                 if code >= 400:
                     return code, text.decode()
-            code, text = s.data(msg.as_bytes())
+            code, text = s.data(msg.as_bytes(policy=email.policy.SMTP))
             return code, text.decode()
 
     def smtp_dialogue(self, commands):

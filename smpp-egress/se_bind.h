@@ -1,0 +1,83 @@
+/* se_bind: one SMPP client connection (a "bind") and its state machine.
+ *
+ *   IDLE --start/back-off timer--> RESOLVING --> CONNECTING --> BINDING --bind_resp OK-->
+ *   BOUND --stop--> UNBINDING --unbind_resp--> CLOSING --> IDLE (reconnect) or STOPPED
+ * Any error (connect/read/write failure, a header with a bad command_length, bind
+ * refused, bind / enquire_link / unbind response time-out) goes to CLOSING, which
+ * returns every in-window submit to the owner as SE_RESP_LOST, then to IDLE with a
+ * jittered exponential back-off (1 s doubling to 60 s; reset once bound). An unbind
+ * from the SMSC is answered with unbind_resp and the bind is re-established.
+ * se_bind_enter() is the only function that changes the state (and logs it);
+ * se_bind_close() is the only one that tears a connection down.
+ *
+ * Roles: a transceiver submits and receives; with mode transmitter+receiver the owner
+ * creates one TX and one RX bind per count (RX binds have no window).
+ *
+ * Window: at most cfg->window submit_sm outstanding; each is answered exactly once
+ * through ops.resp_cb: SE_RESP_PDU (submit_sm_resp or generic_nack, with its status),
+ * SE_RESP_TIMEOUT (no response within response_timeout_s; a late response is then
+ * ignored), or SE_RESP_LOST (connection closed). enquire_link is sent every
+ * enquire_link_s; every inbound PDU is decoded by se_pdu first. deliver_sm goes to
+ * ops.deliver_cb with the connection generation; the owner answers later with
+ * se_bind_deliver_resp(), which does nothing if that connection is gone.
+ *
+ * Ownership: the bind borrows the operator and bind config for its life. Callbacks
+ * borrow what they are given. Errors: -EAGAIN (not bound / window full), -EINVAL
+ * (PDU could not be packed), -ESTALE (connection gone). Logs its own transitions. */
+#ifndef SE_BIND_H
+#define SE_BIND_H
+
+#include "cm_config.h"
+#include "se_pack.h"
+#include "se_pdu.h"
+
+#include <stdint.h>
+#include <uv.h>
+
+enum se_bind_state {
+    SE_BIND_IDLE,
+    SE_BIND_RESOLVING,
+    SE_BIND_CONNECTING,
+    SE_BIND_BINDING,
+    SE_BIND_BOUND,
+    SE_BIND_UNBINDING,
+    SE_BIND_CLOSING,
+    SE_BIND_STOPPED,
+};
+
+enum se_bind_role { SE_ROLE_TRX, SE_ROLE_TX, SE_ROLE_RX };
+enum se_resp_kind { SE_RESP_PDU, SE_RESP_TIMEOUT, SE_RESP_LOST };
+
+typedef struct se_bind se_bind;
+
+typedef struct {
+    void (*state_cb)(se_bind *b, enum se_bind_state st, void *arg);
+    void (*resp_cb)(se_bind *b, uint64_t job_id, size_t part, enum se_resp_kind kind,
+                    uint32_t status, const char *message_id, void *arg);
+    void (*deliver_cb)(se_bind *b, uint64_t conn, const se_pdu *p, void *arg);
+    /* Room may have grown (a response arrived, a rate token came back). */
+    void (*room_cb)(se_bind *b, void *arg);
+    void *arg;
+} se_bind_ops;
+
+int se_bind_create(uv_loop_t *loop, const cm_config_operator *op, const cm_config_bind *cfg,
+                   enum se_bind_role role, int index, const se_bind_ops *ops, se_bind **out);
+/* Frees a STOPPED or never started bind (closes its timers; memory freed later by
+ * the loop). */
+void se_bind_free(se_bind *b);
+void se_bind_start(se_bind *b);
+/* Unbinds (if bound) and closes; the state becomes STOPPED (state_cb). */
+void se_bind_stop(se_bind *b);
+
+enum se_bind_state se_bind_state(const se_bind *b);
+const char *se_bind_state_name(enum se_bind_state st);
+const char *se_bind_name(const se_bind *b);
+/* Submits that may be written now (0 unless BOUND, window and rate allow). */
+int se_bind_room(se_bind *b);
+/* Window room if bound, ignoring the rate (for credit). */
+int se_bind_window_room(const se_bind *b);
+int se_bind_in_window(const se_bind *b);
+int se_bind_submit(se_bind *b, uint64_t job_id, size_t part, const se_submit *s);
+int se_bind_deliver_resp(se_bind *b, uint64_t conn, uint32_t seq, uint32_t status);
+
+#endif
