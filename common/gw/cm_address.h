@@ -119,7 +119,9 @@ int cm_address_split(const char *addr, char *local, size_t local_cap, char *doma
                      size_t domain_cap);
 
 /* Local part -> *mode; for CM_ADDR_SINGLE, *out is the recipient (for multi modes *out is
- * cleared). Returns 0, -EINVAL, -E2BIG or -EEXIST. */
+ * cleared). *mode is set as soon as the mode is recognised, so after "SMS=<bad>" it is
+ * CM_ADDR_SINGLE with an error; it is left untouched when the local part names no mode.
+ * Returns 0, -EINVAL, -E2BIG or -EEXIST. */
 int cm_address_parse_local(const char *local, cm_address_mode *mode, cm_recipient *out);
 
 /* One LISTE.TXT line -> *out. Returns 0, CM_ADDR_SKIP (blank line, *out cleared),

@@ -28,9 +28,8 @@ static const struct zone {
     const char *tz;
 } ZONES[] = {
     /* Longest prefixes first: the first match wins. */
-    {"+262269", "Indian/Mayotte"},   {"+262639", "Indian/Mayotte"},
-    {"+262", "Indian/Reunion"},      {"+590", "America/Guadeloupe"},
-    {"+594", "America/Cayenne"},     {"+596", "America/Martinique"},
+    {"+262269", "Indian/Mayotte"},  {"+262639", "Indian/Mayotte"}, {"+262", "Indian/Reunion"},
+    {"+590", "America/Guadeloupe"}, {"+594", "America/Cayenne"},   {"+596", "America/Martinique"},
     {"+33", "Europe/Paris"},
 };
 
@@ -58,15 +57,13 @@ static int extract_digits(const char *in, char digits[DIGITS_MAX + 1], int *plus
     }
     for (; *p != '\0'; p++) {
         if (is_digit(*p)) {
-            if (n == DIGITS_MAX)
-                return -EINVAL;
+            if (n == DIGITS_MAX) return -EINVAL;
             digits[n++] = *p;
         } else if (!is_separator(*p) || n == 0) {
             return -EINVAL;
         }
     }
-    if (n == 0 || !is_digit(p[-1]))
-        return -EINVAL;
+    if (n == 0 || !is_digit(p[-1])) return -EINVAL;
     digits[n] = '\0';
     return 0;
 }
@@ -75,8 +72,7 @@ static int emit(char *out, size_t cap, const char *cc, const char *rest)
 {
     size_t lc = strlen(cc), lr = strlen(rest);
 
-    if (1 + lc + lr + 1 > cap)
-        return -ENOSPC;
+    if (1 + lc + lr + 1 > cap) return -ENOSPC;
     out[0] = '+';
     memcpy(out + 1, cc, lc);
     memcpy(out + 1 + lc, rest, lr + 1);
@@ -88,11 +84,9 @@ static int french(const char *nsn, char *out, size_t cap)
 {
     size_t i;
 
-    if (strlen(nsn) != FR_NSN_LEN || nsn[0] == '0' || nsn[0] == '8')
-        return -EINVAL;
+    if (strlen(nsn) != FR_NSN_LEN || nsn[0] == '0' || nsn[0] == '8') return -EINVAL;
     for (i = 0; i < sizeof(OVERSEAS) / sizeof(OVERSEAS[0]); i++) {
-        if (strncmp(nsn, OVERSEAS[i].prefix, 3) == 0)
-            return emit(out, cap, OVERSEAS[i].cc, nsn);
+        if (strncmp(nsn, OVERSEAS[i].prefix, 3) == 0) return emit(out, cap, OVERSEAS[i].cc, nsn);
     }
     return emit(out, cap, "33", nsn);
 }
@@ -102,12 +96,9 @@ static int international(const char *intl, char *out, size_t cap)
 {
     size_t len = strlen(intl);
 
-    if (len == 0 || intl[0] == '0')
-        return -EINVAL;
-    if (strncmp(intl, "33", 2) == 0)
-        return french(intl + 2, out, cap);
-    if (len < E164_DIGITS_MIN || len > E164_DIGITS_MAX)
-        return -EINVAL;
+    if (len == 0 || intl[0] == '0') return -EINVAL;
+    if (strncmp(intl, "33", 2) == 0) return french(intl + 2, out, cap);
+    if (len < E164_DIGITS_MIN || len > E164_DIGITS_MAX) return -EINVAL;
     return emit(out, cap, "", intl);
 }
 
@@ -116,15 +107,11 @@ int cm_number_normalise(const char *in, char *e164, size_t cap)
     char digits[DIGITS_MAX + 1];
     int plus, rc;
 
-    if (e164 == NULL)
-        return -EINVAL;
-    if (cap > 0)
-        e164[0] = '\0';
-    if (in == NULL)
-        return -EINVAL;
+    if (e164 == NULL) return -EINVAL;
+    if (cap > 0) e164[0] = '\0';
+    if (in == NULL) return -EINVAL;
     rc = extract_digits(in, digits, &plus);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     if (plus)
         rc = international(digits, e164, cap);
     else if (digits[0] == '0' && digits[1] == '0')
@@ -133,8 +120,7 @@ int cm_number_normalise(const char *in, char *e164, size_t cap)
         rc = french(digits + 1, e164, cap);
     else
         rc = -EINVAL;
-    if (rc < 0 && cap > 0)
-        e164[0] = '\0';
+    if (rc < 0 && cap > 0) e164[0] = '\0';
     return rc;
 }
 
@@ -142,21 +128,15 @@ int cm_number_smpp_digits(const char *e164, char *digits, size_t cap)
 {
     size_t len, i;
 
-    if (digits == NULL)
-        return -EINVAL;
-    if (cap > 0)
-        digits[0] = '\0';
-    if (e164 == NULL || e164[0] != '+')
-        return -EINVAL;
+    if (digits == NULL) return -EINVAL;
+    if (cap > 0) digits[0] = '\0';
+    if (e164 == NULL || e164[0] != '+') return -EINVAL;
     len = strlen(e164 + 1);
-    if (len < E164_DIGITS_MIN || len > E164_DIGITS_MAX || e164[1] == '0')
-        return -EINVAL;
+    if (len < E164_DIGITS_MIN || len > E164_DIGITS_MAX || e164[1] == '0') return -EINVAL;
     for (i = 1; i <= len; i++) {
-        if (!is_digit(e164[i]))
-            return -EINVAL;
+        if (!is_digit(e164[i])) return -EINVAL;
     }
-    if (len + 1 > cap)
-        return -ENOSPC;
+    if (len + 1 > cap) return -ENOSPC;
     memcpy(digits, e164 + 1, len + 1);
     return 0;
 }
@@ -165,11 +145,9 @@ const char *cm_number_timezone(const char *e164)
 {
     size_t i;
 
-    if (e164 == NULL)
-        return NULL;
+    if (e164 == NULL) return NULL;
     for (i = 0; i < sizeof(ZONES) / sizeof(ZONES[0]); i++) {
-        if (strncmp(e164, ZONES[i].prefix, strlen(ZONES[i].prefix)) == 0)
-            return ZONES[i].tz;
+        if (strncmp(e164, ZONES[i].prefix, strlen(ZONES[i].prefix)) == 0) return ZONES[i].tz;
     }
     return NULL;
 }

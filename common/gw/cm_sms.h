@@ -64,7 +64,8 @@
  *
  * Failure
  *   Functions return >= 0 on success, or a negative errno:
- *     -EINVAL  NULL argument, unknown flag, part index out of range, malformed UDH;
+ *     -EINVAL  NULL argument, unknown flag, part index out of range, malformed UDH,
+ *              input too large to decode;
  *     -EILSEQ  invalid UTF-8 input (overlong, surrogate, > U+10FFFF, truncated) or a NUL
  *              character; septet > 0x7F for data_coding 0; odd UCS-2 length;
  *     -E2BIG   more than CM_SMS_MAX_PARTS parts;
@@ -95,11 +96,11 @@
 #define CM_SMS_SM_MAX 160
 
 typedef struct cm_sms_info {
-    int coding;     /* CM_SMS_GSM7 or CM_SMS_UCS2 */
-    int translit;   /* 1 if transliteration was applied to the encoded text */
-    size_t units;   /* septets (escape counts 2) or UTF-16 units (pair counts 2) */
-    size_t chars;   /* code points of the encoded text */
-    size_t parts;   /* >= 1 (the billing unit) */
+    int coding;   /* CM_SMS_GSM7 or CM_SMS_UCS2 */
+    int translit; /* 1 if transliteration was applied to the encoded text */
+    size_t units; /* septets (escape counts 2) or UTF-16 units (pair counts 2) */
+    size_t chars; /* code points of the encoded text */
+    size_t parts; /* >= 1 (the billing unit) */
 } cm_sms_info;
 
 typedef struct cm_sms_text {
@@ -114,7 +115,7 @@ typedef struct cm_sms_text {
  * -ENOMEM; on failure *out is zeroed. */
 int cm_sms_encode(const char *utf8, size_t len, unsigned flags, cm_sms_text *out);
 
-/* Releases out->data and out->bound and zeroes *out. NULL is a no-op. */
+/* Releases t->data and t->bound and zeroes *t. NULL is a no-op. */
 void cm_sms_text_free(cm_sms_text *t);
 
 /* Same result as cm_sms_encode() without keeping the payload. */
@@ -122,7 +123,7 @@ int cm_sms_measure(const char *utf8, size_t len, unsigned flags, cm_sms_info *in
 
 /* Writes into buf[size] the distinct characters of utf8[len] that force UCS-2 (after
  * transliteration when flags has CM_SMS_TRANSLIT), in order of first appearance, as a
- * NUL-terminated UTF-8 string; stops at the last whole character that fits. Returns the
+ * NUL-terminated UTF-8 string; stops before the first one that does not fit. Returns the
  * number of characters written (0: the text is GSM), -EINVAL (size 0) or -EILSEQ. */
 int cm_sms_ucs2_chars(const char *utf8, size_t len, unsigned flags, char *buf, size_t size);
 
@@ -133,12 +134,10 @@ int cm_sms_part_udh(const cm_sms_text *t, size_t i, unsigned ref, uint8_t *buf, 
 
 /* Decodes sm[len] of the given data_coding to a malloc'd UTF-8 string in *utf8_out.
  * Returns the string length in bytes, -EINVAL, -EILSEQ, -ENOTSUP or -ENOMEM. */
-int cm_sms_decode(int data_coding, const uint8_t *sm, size_t len, int has_udh,
-                  char **utf8_out);
+int cm_sms_decode(int data_coding, const uint8_t *sm, size_t len, int has_udh, char **utf8_out);
 
 /* Reads the concatenation IE (IEI 0x00 or 0x08) of the UDH at the start of sm[len].
  * Returns 0 with *ref, *total, *seq set, -ENOENT if absent, -EINVAL if malformed. */
-int cm_sms_udh_concat(const uint8_t *sm, size_t len, unsigned *ref, unsigned *total,
-                      unsigned *seq);
+int cm_sms_udh_concat(const uint8_t *sm, size_t len, unsigned *ref, unsigned *total, unsigned *seq);
 
 #endif /* CM_SMS_H */
