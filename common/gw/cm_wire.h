@@ -47,83 +47,105 @@ typedef struct {
 
 /* X(kind, name, record) — kinds: U8 U32 U64 STR BYTES STRS LIST (a list of
  * struct cm_wire_<record>, with its count in <name>_n). */
+// clang-format off
 
 /* An attachment as the customer sent it (file name decoded, bytes untouched). */
-#define CM_REC_ATTACHMENT(X) X(STR, name, _) X(BYTES, data, _)
+#define CM_REC_ATTACHMENT(X)                                \
+    X(STR, name, _)                                         \
+    X(BYTES, data, _)
 
 /* ingress -> router: one email, turned into a structured submission. */
-#define CM_MSG_SUBMIT_FIELDS(X)                                                                    \
-    X(STR, id, _)          /* 32 hex digits, unique per DATA */                                    \
-    X(U64, received_ms, _) /* when DATA ended, ms since the epoch */                               \
-    X(STR, client_ip, _)                                                                           \
-    X(STR, helo, _) X(STR, mail_from, _) /* envelope sender, "" for <> */                          \
-        X(STRS, rcpts, _)                /* envelope recipients as received */                     \
-        X(STR, header_from, _)           /* address of From:, lower-cased */                       \
-        X(STR, subject, _)               /* RFC 2047 decoded, UTF-8, one line */                   \
-        X(STR, message_id, _)            /* Message-ID without <> */                               \
-        X(STR, auto_submitted, _)        /* Auto-Submitted header value, "" if none */             \
-        X(STR, category, _)              /* X-SMS-Category, "" if none */                          \
-        X(STR, send_at, _)               /* X-SMS-Send-At, "" if none */                           \
-        X(STR, text, _)                  /* the SMS text: UTF-8, LF line ends, signature cut */    \
-        X(LIST, attachments, attachment) X(STR, auth_user, _) /* SMTP AUTH identity, "" if none */ \
-        X(U8, spf, _) X(U8, dkim, _)                          /* enum cm_auth_result */
+#define CM_MSG_SUBMIT_FIELDS(X)                                                              \
+    X(STR, id, _)                     /* 32 hex digits, unique per DATA */                   \
+    X(U64, received_ms, _)            /* when DATA ended, ms since the epoch */              \
+    X(STR, client_ip, _)                                                                     \
+    X(STR, helo, _)                                                                          \
+    X(STR, mail_from, _)              /* envelope sender, "" for <> */                       \
+    X(STRS, rcpts, _)                 /* envelope recipients as received */                  \
+    X(STR, header_from, _)            /* address of From:, lower-cased */                    \
+    X(STR, subject, _)                /* RFC 2047 decoded, UTF-8, one line */                \
+    X(STR, message_id, _)             /* Message-ID without <> */                            \
+    X(STR, auto_submitted, _)         /* Auto-Submitted header value, "" if none */          \
+    X(STR, category, _)               /* X-SMS-Category, "" if none */                       \
+    X(STR, send_at, _)                /* X-SMS-Send-At, "" if none */                        \
+    X(STR, text, _)                   /* the SMS text: UTF-8, LF line ends, signature cut */ \
+    X(LIST, attachments, attachment)                                                         \
+    X(STR, auth_user, _)              /* SMTP AUTH identity, "" if none */                   \
+    X(U8, spf, _)                     /* enum cm_auth_result */                              \
+    X(U8, dkim, _)                    /* enum cm_auth_result */
 
 /* router -> ingress, the acknowledgement body of SUBMIT: what to answer after DATA. */
-#define CM_MSG_SUBMIT_REPLY_FIELDS(X)                                                              \
-    X(U32, smtp_code, _)  /* 250, 451, 550... */                                                   \
-    X(STR, enhanced, _)   /* "2.0.0" */                                                            \
-    X(STR, text, _)       /* human text of the reply */                                            \
-    X(STR, submission, _) /* submission number, "" if none */
+#define CM_MSG_SUBMIT_REPLY_FIELDS(X)                                     \
+    X(U32, smtp_code, _)              /* 250, 451, 550... */              \
+    X(STR, enhanced, _)               /* "2.0.0" */                       \
+    X(STR, text, _)                   /* human text of the reply */       \
+    X(STR, submission, _)             /* submission number, "" if none */
 
 /* router -> egress: one recipient's SMS (all its parts). */
-#define CM_MSG_JOB_FIELDS(X)                                                                       \
-    X(U64, job_id, _)                                                                              \
-    X(U32, attempt, _) X(STR, submission, _) X(STR, operator_name, _)                              \
-        X(STR, dest, _) /* international digits without '+', TON 1 NPI 1 */                        \
-        X(STR, source, _) X(U8, source_ton, _) X(U8, source_npi, _)                                \
-            X(U8, coding, _)  /* enum cm_sms_coding: 0 GSM 7-bit, 8 UCS-2 */                       \
-        X(BYTES, payload, _)  /* unpacked septets (0x1B escapes) or UTF-16BE */                    \
-        X(STRS, part_ends, _) /* byte offsets where each part ends, decimal */                     \
-        X(U8, registered_delivery, _) X(U64, expires_ms, _)
+#define CM_MSG_JOB_FIELDS(X)                                                              \
+    X(U64, job_id, _)                                                                     \
+    X(U32, attempt, _)                                                                    \
+    X(STR, submission, _)                                                                 \
+    X(STR, operator_name, _)                                                              \
+    X(STR, dest, _)                   /* international digits without '+', TON 1 NPI 1 */ \
+    X(STR, source, _)                                                                     \
+    X(U8, source_ton, _)                                                                  \
+    X(U8, source_npi, _)                                                                  \
+    X(U8, coding, _)                  /* 0 GSM 7-bit, 8 UCS-2 (cm_sms.h) */               \
+    X(BYTES, payload, _)              /* unpacked septets (0x1B escapes) or UTF-16BE */   \
+    X(STRS, part_ends, _)             /* byte offsets where each part ends, decimal */    \
+    X(U8, registered_delivery, _)                                                         \
+    X(U64, expires_ms, _)
 
 /* egress -> router: how many more jobs it can take (see rt_feed for the arithmetic). */
-#define CM_MSG_CREDIT_FIELDS(X)                                                                    \
-    X(STR, operator_name, _)                                                                       \
-    X(STR, epoch, _)          /* random per egress start */                                        \
-        X(U64, received, _)   /* jobs received since that start */                                 \
-        X(U32, free_slots, _) /* room in its windows beyond what it holds */                       \
-        X(U32, binds_up, _)
+#define CM_MSG_CREDIT_FIELDS(X)                                                      \
+    X(STR, operator_name, _)                                                         \
+    X(STR, epoch, _)                  /* random per egress start */                  \
+    X(U64, received, _)               /* jobs received since that start */           \
+    X(U32, free_slots, _)             /* room in its windows beyond what it holds */ \
+    X(U32, binds_up, _)
+
+// clang-format on
 
 enum cm_result_status { CM_RESULT_SUBMITTED = 1, CM_RESULT_RETRY = 2, CM_RESULT_FAILED = 3 };
 
+// clang-format off
 /* egress -> router and dlr: what became of one job attempt. */
-#define CM_MSG_RESULT_FIELDS(X)                                                                    \
-    X(U64, job_id, _)                                                                              \
-    X(U32, attempt, _) X(STR, submission, _) X(STR, operator_name, _)                              \
-        X(U8, status, _)        /* enum cm_result_status */                                        \
-        X(U32, smpp_status, _)  /* command_status of the failing response, 0 if none */            \
-        X(STR, reason, _)       /* readable reason when not submitted */                           \
-        X(STRS, message_ids, _) /* SMSC message id of each part, in part order */                  \
-        X(U64, at_ms, _)
+#define CM_MSG_RESULT_FIELDS(X)                                                               \
+    X(U64, job_id, _)                                                                         \
+    X(U32, attempt, _)                                                                        \
+    X(STR, submission, _)                                                                     \
+    X(STR, operator_name, _)                                                                  \
+    X(U8, status, _)                  /* enum cm_result_status */                             \
+    X(U32, smpp_status, _)            /* command_status of the failing response, 0 if none */ \
+    X(STR, reason, _)                 /* readable reason when not submitted */                \
+    X(STRS, message_ids, _)           /* SMSC message id of each part, in part order */       \
+    X(U64, at_ms, _)
 
 /* egress -> dlr or router: one deliver_sm (receipt or mobile-originated). */
-#define CM_MSG_DELIVER_FIELDS(X)                                                                   \
-    X(STR, operator_name, _)                                                                       \
-    X(U64, at_ms, _) X(STR, source_addr, _) X(STR, dest_addr, _) X(U8, esm_class, _)               \
-        X(U8, data_coding, _) X(BYTES, short_message, _)                                           \
-            X(STR, receipted_message_id, _) /* TLV 0x001E, "" if absent */                         \
-        X(U32, message_state, _)            /* TLV 0x0427, 0 if absent */                          \
-        X(STR, network_error, _)            /* TLV 0x0423 as hex, "" if absent */
+#define CM_MSG_DELIVER_FIELDS(X)                                            \
+    X(STR, operator_name, _)                                                \
+    X(U64, at_ms, _)                                                        \
+    X(STR, source_addr, _)                                                  \
+    X(STR, dest_addr, _)                                                    \
+    X(U8, esm_class, _)                                                     \
+    X(U8, data_coding, _)                                                   \
+    X(BYTES, short_message, _)                                              \
+    X(STR, receipted_message_id, _)   /* TLV 0x001E, "" if absent */        \
+    X(U32, message_state, _)          /* TLV 0x0427, 0 if absent */         \
+    X(STR, network_error, _)          /* TLV 0x0423 as hex, "" if absent */
 
 /* A recipient of a submission as the router decided it. */
-#define CM_REC_RECIPIENT(X)                                                                        \
-    X(U64, job_id, _) /* 0 when not sent */                                                        \
-    X(STR, number, _) /* E.164, or the text as given when invalid */                               \
-    X(U32, line, _)   /* LISTE line number, 0 for an address */                                    \
-    X(U8, state, _)   /* enum cm_rcpt_state */                                                     \
-    X(STR, reason, _) /* why not sent */                                                           \
-    X(STR, fields, _) /* "NAME=value" pairs separated by '\t' */                                   \
+#define CM_REC_RECIPIENT(X)                                                          \
+    X(U64, job_id, _)                 /* 0 when not sent */                          \
+    X(STR, number, _)                 /* E.164, or the text as given when invalid */ \
+    X(U32, line, _)                   /* LISTE line number, 0 for an address */      \
+    X(U8, state, _)                   /* enum cm_rcpt_state */                       \
+    X(STR, reason, _)                 /* why not sent */                             \
+    X(STR, fields, _)                 /* "NAME=value" pairs separated by '\t' */     \
     X(U32, parts, _)
+
+// clang-format on
 
 enum cm_rcpt_state { CM_RCPT_QUEUED = 1, CM_RCPT_REJECTED = 2, CM_RCPT_BLACKLISTED = 3 };
 enum cm_accept_status {
@@ -133,21 +155,26 @@ enum cm_accept_status {
     CM_ACCEPT_DRY_RUN = 4
 };
 
+// clang-format off
 /* router -> dlr: a submission was committed; dlr mails the acceptance receipt and
  * tracks every queued recipient to its final state. */
-#define CM_MSG_ACCEPTED_FIELDS(X)                                                                  \
-    X(STR, submission, _)                                                                          \
-    X(U64, at_ms, _) X(STR, reply_to, _) /* receipt address, "" = send no receipt */               \
-        X(STR, message_id, _)            /* the customer's Message-ID, for In-Reply-To */          \
-        X(STR, subject, _) X(STR, account, _) X(STR, lang, _) /* "fr" or "en" */                   \
-        X(U8, status, _)                                      /* enum cm_accept_status */          \
-        X(STR, reason, _)                                     /* why rejected; "" otherwise */     \
-        X(STR, encoding, _)   /* "GSM 7-bit" or "UCS-2", "" if no text */                          \
-        X(U32, parts, _)      /* SMS parts per message */                                          \
-        X(STR, text, _)       /* the SMS text (rendered, first recipient) */                       \
-        X(U64, send_at_ms, _) /* planned sending time, 0 = now */                                  \
-        X(U64, expires_ms, _) /* end of validity: no receipt by then = expired */                  \
-        X(LIST, recipients, recipient)
+#define CM_MSG_ACCEPTED_FIELDS(X)                                                         \
+    X(STR, submission, _)                                                                 \
+    X(U64, at_ms, _)                                                                      \
+    X(STR, reply_to, _)               /* receipt address, "" = send no receipt */         \
+    X(STR, message_id, _)             /* the customer's Message-ID, for In-Reply-To */    \
+    X(STR, subject, _)                                                                    \
+    X(STR, account, _)                                                                    \
+    X(STR, lang, _)                   /* "fr" or "en" */                                  \
+    X(U8, status, _)                  /* enum cm_accept_status */                         \
+    X(STR, reason, _)                 /* why rejected; "" otherwise */                    \
+    X(STR, encoding, _)               /* "GSM 7-bit" or "UCS-2", "" if no text */         \
+    X(U32, parts, _)                  /* SMS parts per message */                         \
+    X(STR, text, _)                   /* the SMS text (rendered, first recipient) */      \
+    X(U64, send_at_ms, _)             /* planned sending time, 0 = now */                 \
+    X(U64, expires_ms, _)             /* end of validity: no receipt by then = expired */ \
+    X(LIST, recipients, recipient)
+// clang-format on
 
 enum cm_auth_result { CM_AUTH_NONE = 0, CM_AUTH_PASS = 1, CM_AUTH_FAIL = 2, CM_AUTH_TEMPERROR = 3 };
 
@@ -172,8 +199,8 @@ struct cm_wire_recipient {
 
 #define CM_WIRE_MESSAGES(M)                                                                        \
     M(submit, SUBMIT)                                                                              \
-    M(submit_reply, SUBMIT_REPLY) M(job, JOB) M(credit, CREDIT) M(result, RESULT)                  \
-        M(deliver, DELIVER) M(accepted, ACCEPTED)
+    M(submit_reply, SUBMIT_REPLY)                                                                  \
+    M(job, JOB) M(credit, CREDIT) M(result, RESULT) M(deliver, DELIVER) M(accepted, ACCEPTED)
 
 #define CM_WIRE_DECLARE(name, NAME)                                                                \
     typedef struct cm_msg_##name {                                                                 \
