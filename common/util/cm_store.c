@@ -193,10 +193,8 @@ int cm_store_batch_commit(cm_store *s)
      * the list first so that a callback that commits does not run it twice. */
     size_t n = s->nafter;
     after *run = n ? malloc(n * sizeof *run) : NULL;
-    if (n && !run)
-        return -ENOMEM; /* the callbacks stay registered for the next commit */
-    if (n)
-        memcpy(run, s->afters, n * sizeof *run);
+    if (n && !run) return -ENOMEM; /* the callbacks stay registered for the next commit */
+    if (n) memcpy(run, s->afters, n * sizeof *run);
     s->nafter = 0;
     for (size_t i = 0; i < n; i++)
         run[i].cb(run[i].arg, rc == 0);
