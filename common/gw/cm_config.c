@@ -2,6 +2,7 @@
  * tree (so the libconfig tree can be dropped at once), applies defaults, refuses
  * unknown keys. */
 #include "cm_config.h"
+#include "cm_calendar.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -154,8 +155,9 @@ static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator 
         read_bind(c, config_setting_get_elem(binds, i), &o->binds[o->n_binds++]);
 }
 
-static const char *const account_keys[] = {"name", "senders",    "sender_id",
-                                           "lang", "max_length", NULL};
+static const char *const account_keys[] = {
+    "name",          "senders",     "sender_id",    "lang",         "max_length", "commercial",
+    "transliterate", "require_spf", "require_dkim", "stop_mention", "dedup_days", NULL};
 
 static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a)
 {
@@ -165,12 +167,19 @@ static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a
     a->sender_id = get_str(c, g, "sender_id", "");
     a->lang = get_str(c, g, "lang", "fr");
     a->max_length = (int)get_int(c, g, "max_length", 750);
+    a->commercial = get_bool(c, g, "commercial", 0);
+    a->transliterate = get_bool(c, g, "transliterate", 0);
+    a->require_spf = get_bool(c, g, "require_spf", 0);
+    a->require_dkim = get_bool(c, g, "require_dkim", 0);
+    a->stop_mention = get_str(c, g, "stop_mention", " STOP au 36105");
+    a->dedup_days = (int)get_int(c, g, "dedup_days", 7);
     if (strcmp(a->lang, "fr") && strcmp(a->lang, "en")) fail(c, g, "lang must be \"fr\" or \"en\"");
     if (a->max_length < 1) fail(c, g, "max_length must be positive");
 }
 
-static const char *const top_keys[] = {"domain", "state_dir", "log_level", "ingress", "router",
-                                       "dlr",    "operators", "accounts",  NULL};
+static const char *const top_keys[] = {"domain", "state_dir", "log_level", "ingress",     "router",
+                                       "dlr",    "operators", "accounts",  "quiet_hours", NULL};
+static const char *const quiet_keys[] = {"window", "days", "holidays", NULL};
 static const char *const ingress_keys[] = {
     "listen", "hostname", "max_message_size", "max_recipients", "router_timeout_ms", NULL};
 static const char *const router_keys[] = {"listen_ingress", "listen_egress", "job_timeout_s",
@@ -204,6 +213,17 @@ static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
     cfg->dlr.from = get_str(c, dl, "from", NULL);
     cfg->dlr.retry_min_s = (int)get_int(c, dl, "retry_min_s", 30);
     cfg->dlr.retry_max_s = (int)get_int(c, dl, "retry_max_s", 3600);
+    const config_setting_t *qh = config_lookup(cf, "quiet_hours");
+    check_keys(c, qh, quiet_keys);
+    cfg->quiet_hours.window = get_str(c, qh, "window", "08:00-21:00");
+    cfg->quiet_hours.days = get_str(c, qh, "days", "mon-sat");
+    if (qh && config_setting_get_member(qh, "holidays"))
+        cfg->quiet_hours.holidays = get_strs(c, qh, "holidays", &cfg->quiet_hours.n_holidays);
+    else {
+        cfg->quiet_hours.holidays = calloc(2, sizeof(char *));
+        if (cfg->quiet_hours.holidays)
+            cfg->quiet_hours.holidays[cfg->quiet_hours.n_holidays++] = strdup("french");
+    }
 }
 
 static void read_lists(ctx *c, config_t *cf, cm_config *cfg)
@@ -240,6 +260,11 @@ int cm_config_load(const char *path, cm_config **out, char *err, size_t errlen)
     }
     read_sections(&c, &cf, cfg);
     read_lists(&c, &cf, cfg);
+    cm_calendar_policy quiet;
+    if (!c.failed && cm_config_quiet_policy(cfg, &quiet) != 0)
+        fail(&c, config_lookup(&cf, "quiet_hours"),
+             "quiet_hours: bad window, days or holidays (e.g. \"08:00-21:00\", \"mon-sat\", "
+             "[\"french\", \"12-26\"])");
     config_destroy(&cf);
     if (c.failed) {
         cm_config_free(cfg);
@@ -277,9 +302,13 @@ void cm_config_free(cm_config *c)
         free_strs(a->senders, a->n_senders);
         free(a->sender_id);
         free(a->lang);
+        free(a->stop_mention);
     }
     free(c->operators);
     free(c->accounts);
+    free_strs(c->quiet_hours.holidays, c->quiet_hours.n_holidays);
+    free(c->quiet_hours.window);
+    free(c->quiet_hours.days);
     char *strs[] = {c->domain,
                     c->state_dir,
                     c->log_level,
@@ -307,6 +336,17 @@ const cm_config_account *cm_config_account_find(const cm_config *c, const char *
     for (size_t i = 0; i < c->n_accounts; i++)
         if (strcmp(c->accounts[i].name, name) == 0) return &c->accounts[i];
     return NULL;
+}
+
+int cm_config_quiet_policy(const cm_config *c, cm_calendar_policy *out)
+{
+    int rc;
+    cm_calendar_policy_default(out);
+    if ((rc = cm_calendar_parse_window(out, c->quiet_hours.window)) != 0 ||
+        (rc = cm_calendar_parse_days(out, c->quiet_hours.days)) != 0)
+        return rc;
+    return cm_calendar_parse_holidays(out, (const char *const *)c->quiet_hours.holidays,
+                                      c->quiet_hours.n_holidays);
 }
 
 const char *cm_config_default_path(void)

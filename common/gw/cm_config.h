@@ -40,9 +40,14 @@ typedef struct {
     char *name;
     char **senders; /* "allow:addr", "allow:@domain", "deny:addr" */
     size_t n_senders;
-    char *sender_id; /* source address of its SMS */
-    char *lang;      /* "fr" or "en" */
-    int max_length;  /* characters */
+    char *sender_id;               /* source address of its SMS */
+    char *lang;                    /* "fr" or "en" */
+    int max_length;                /* characters */
+    int commercial;                /* its SMS are commercial unless X-SMS-Category says otherwise */
+    int transliterate;             /* map typographic characters to GSM before encoding */
+    int require_spf, require_dkim; /* refuse mail whose SPF / aligned DKIM did not pass */
+    char *stop_mention;            /* appended to commercial SMS under a custom sender name */
+    int dedup_days;                /* same sender + Message-ID within this many days = duplicate */
 } cm_config_account;
 
 typedef struct {
@@ -71,12 +76,22 @@ typedef struct {
     size_t n_operators;
     cm_config_account *accounts;
     size_t n_accounts;
+    struct {
+        char *window;    /* commercial SMS allowed "HH:MM-HH:MM", local time */
+        char *days;      /* allowed days, e.g. "mon-sat" */
+        char **holidays; /* names ("french", "easter_monday", ...) or "MM-DD" */
+        size_t n_holidays;
+    } quiet_hours;
 } cm_config;
 
 int cm_config_load(const char *path, cm_config **out, char *err, size_t errlen);
 void cm_config_free(cm_config *c);
 const cm_config_operator *cm_config_operator_find(const cm_config *c, const char *name);
 const cm_config_account *cm_config_account_find(const cm_config *c, const char *name);
+/* The quiet-hours policy of the config (validated at load time, so this only fails
+ * with a policy the loader already accepted: never). */
+struct cm_calendar_policy;
+int cm_config_quiet_policy(const cm_config *c, struct cm_calendar_policy *out);
 /* The default path: $SMSGW_CONFIG, else /etc/smsgw/smsgw.conf. */
 const char *cm_config_default_path(void);
 

@@ -136,14 +136,16 @@ enum cm_result_status { CM_RESULT_SUBMITTED = 1, CM_RESULT_RETRY = 2, CM_RESULT_
     X(STR, network_error, _)          /* TLV 0x0423 as hex, "" if absent */
 
 /* A recipient of a submission as the router decided it. */
-#define CM_REC_RECIPIENT(X)                                                          \
-    X(U64, job_id, _)                 /* 0 when not sent */                          \
-    X(STR, number, _)                 /* E.164, or the text as given when invalid */ \
-    X(U32, line, _)                   /* LISTE line number, 0 for an address */      \
-    X(U8, state, _)                   /* enum cm_rcpt_state */                       \
-    X(STR, reason, _)                 /* why not sent */                             \
-    X(STR, fields, _)                 /* "NAME=value" pairs separated by '\t' */     \
-    X(U32, parts, _)
+#define CM_REC_RECIPIENT(X)                                                                 \
+    X(U64, job_id, _)                 /* 0 when not sent */                                 \
+    X(STR, number, _)                 /* E.164, or the text as given when invalid */        \
+    X(U32, line, _)                   /* LISTE line number, 0 for an address */             \
+    X(U8, state, _)                   /* enum cm_rcpt_state */                              \
+    X(STR, reason, _)                 /* why not sent */                                    \
+    X(STR, fields, _)                 /* "NAME=value" pairs separated by '\t' */            \
+    X(U32, parts, _)                                                                        \
+    X(U64, send_at_ms, _)             /* planned sending time, 0 = at once */               \
+    X(STR, text, _)                   /* rendered SMS when the receipt shows it, else "" */
 
 // clang-format on
 
@@ -173,6 +175,8 @@ enum cm_accept_status {
     X(STR, text, _)                   /* the SMS text (rendered, first recipient) */      \
     X(U64, send_at_ms, _)             /* planned sending time, 0 = now */                 \
     X(U64, expires_ms, _)             /* end of validity: no receipt by then = expired */ \
+    X(STR, ucs2_chars, _)             /* characters that forced UCS-2, "" if GSM */       \
+    X(U32, translit_parts, _)         /* parts with transliteration, 0 if no saving */    \
     X(LIST, recipients, recipient)
 // clang-format on
 

@@ -86,7 +86,7 @@ static void bad_configs_refused(void **state)
         cases++;
     }
     fclose(f);
-    assert_int_equal(cases, 14);
+    assert_int_equal(cases, 17);
 }
 
 int main(void)
