@@ -6,8 +6,10 @@
  *           router.listen_egress (ROUTER: CREDIT, RESULT, MO from egress instances).
  * Connects: dlr.listen (DEALER: ACCEPTED events).
  * Never:    sends mail, talks SMPP, or touches dlr's store.
- * Signals:  SIGTERM/SIGINT stop taking submissions and jobs out, commit, exit 0. */
+ * Signals:  SIGTERM/SIGINT stop taking submissions and jobs out, commit, exit 0;
+ *           SIGHUP reloads accounts and quiet hours (rt_config). */
 #include "cm_log.h"
+#include "rt_config.h"
 #include "rt_ctx.h"
 #include "rt_dlr_out.h"
 #include "rt_egress.h"
@@ -22,8 +24,8 @@
 
 #define RT_MAP_SIZE (64ULL << 30) /* sparse: only what is used takes disk */
 
-static const char *const rt_dbs[] = {
-    RT_DB_META, RT_DB_SUBMITS, RT_DB_SUBMISSIONS, RT_DB_JOBS, RT_DB_TO_DLR, RT_DB_SEEN, NULL};
+static const char *const rt_dbs[] = {RT_DB_META,   RT_DB_SUBMITS, RT_DB_SUBMISSIONS, RT_DB_JOBS,
+                                     RT_DB_TO_DLR, RT_DB_SEEN,    RT_DB_MSGIDS,      NULL};
 
 static void on_store_fail(int err, void *arg)
 {
@@ -38,6 +40,10 @@ static void on_dlr_ack(cm_link *l, const char *key, const void *body, size_t len
 static void on_signal(uv_signal_t *s, int signum)
 {
     rt_ctx *ctx = s->data;
+    if (signum == SIGHUP) {
+        rt_config_reload(ctx);
+        return;
+    }
     cm_info("signal %d: stopping", signum);
     ctx->draining = 1;
     uv_stop(s->loop);
@@ -61,14 +67,6 @@ static void open_endpoints(rt_ctx *ctx)
         cm_log_fatal("cannot connect %s: %s", dl.endpoint, zmq_strerror(-rc));
 }
 
-static void load_config(rt_ctx *ctx, const char *path)
-{
-    char err[512];
-    if (cm_config_load(path, &ctx->cfg, err, sizeof err) != 0) cm_log_fatal("config: %s", err);
-    if (cm_accounts_create(ctx->cfg, &ctx->accounts, err, sizeof err) != 0)
-        cm_log_fatal("config: %s", err);
-}
-
 static void open_store(rt_ctx *ctx)
 {
     char dir[4096];
@@ -81,18 +79,17 @@ static void open_store(rt_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-    const char *config = cm_config_default_path();
-    rt_ctx ctx = {0};
+    rt_ctx ctx = {.config_path = cm_config_default_path()};
     int opt;
     while ((opt = getopt(argc, argv, "c:h")) != -1) {
         if (opt != 'c') {
             fprintf(stderr, "usage: smsgw-router [-c CONFIG]\n");
             return opt == 'h' ? 0 : 2;
         }
-        config = optarg;
+        ctx.config_path = optarg;
     }
     cm_log_init("smsgw-router", CM_LOG_INFO);
-    load_config(&ctx, config);
+    rt_config_load(&ctx);
     ctx.loop = uv_default_loop();
     ctx.zctx = zmq_ctx_new();
     open_store(&ctx);
@@ -100,12 +97,13 @@ int main(int argc, char **argv)
     if (rt_feed_create(&ctx, &ctx.feed) != 0 || rt_feed_load(ctx.feed) != 0 ||
         rt_dlr_out_resume(&ctx) != 0)
         cm_log_fatal("cannot load the queue");
-    uv_signal_t sigterm, sigint;
-    uv_signal_init(ctx.loop, &sigterm);
-    uv_signal_init(ctx.loop, &sigint);
-    sigterm.data = sigint.data = &ctx;
-    uv_signal_start(&sigterm, on_signal, SIGTERM);
-    uv_signal_start(&sigint, on_signal, SIGINT);
+    uv_signal_t sigs[3];
+    const int signums[3] = {SIGTERM, SIGINT, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        uv_signal_init(ctx.loop, &sigs[i]);
+        sigs[i].data = &ctx;
+        uv_signal_start(&sigs[i], on_signal, signums[i]);
+    }
     cm_info("ready: %s and %s, state in %s", ctx.cfg->router.listen_ingress,
             ctx.cfg->router.listen_egress, ctx.cfg->state_dir);
     uv_run(ctx.loop, UV_RUN_DEFAULT);

@@ -4,6 +4,7 @@
 #define RT_CTX_H
 
 #include "cm_accounts.h"
+#include "cm_calendar.h"
 #include "cm_config.h"
 #include "cm_handoff.h"
 #include "cm_store.h"
@@ -13,8 +14,10 @@
 typedef struct rt_feed rt_feed;
 
 typedef struct rt_ctx {
+    const char *config_path;
     cm_config *cfg;
     cm_accounts *accounts;
+    cm_calendar_policy quiet;
     uv_loop_t *loop;
     void *zctx;
     cm_store *store;
@@ -28,10 +31,22 @@ typedef struct rt_ctx {
 #define RT_DB_META "meta"               /* counters: "submission", "job" */
 #define RT_DB_SUBMITS "submits"         /* ingress submit id -> submission number */
 #define RT_DB_SUBMISSIONS "submissions" /* submission number -> encoded ACCEPTED */
-#define RT_DB_JOBS "jobs"               /* BE64 job id -> u32 attempt + encoded JOB */
+#define RT_DB_JOBS "jobs"               /* BE64 job id -> rt_job_rec + encoded JOB */
 #define RT_DB_TO_DLR "to_dlr"           /* handoff key -> encoded message, until dlr acks */
 #define RT_DB_SEEN "seen"               /* handoff keys already applied (RESULT, DELIVER) */
+#define RT_DB_MSGIDS "msgids"           /* sender, newline, Message-ID -> u64 ms + number */
 
+/* The header of a record in RT_DB_JOBS, followed by the encoded JOB. Native byte
+ * order: only this process reads it. */
+typedef struct {
+    uint32_t attempt; /* attempts made so far */
+    uint32_t reserved;
+    uint64_t release_ms; /* not before this time (ms since the epoch), 0 = at once */
+} rt_job_rec;
+
+/* Wall-clock time in ms since the epoch. With SMSGW_NOW=<RFC 3339 time> in the
+ * environment, the clock starts at that time when first read and runs from there
+ * (tests place "now" anywhere). */
 uint64_t rt_now_ms(void);
 
 #endif

@@ -125,7 +125,15 @@ void rt_feed_free(rt_feed *f)
     free(f);
 }
 
-int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t attempt)
+/* Loop time (uv_now) at which wall-clock time `release_ms` arrives. */
+static uint64_t loop_time_of(rt_feed *f, uint64_t release_ms)
+{
+    uint64_t now = rt_now_ms(), loop = uv_now(f->ctx->loop);
+    return release_ms > now ? loop + (release_ms - now) : loop;
+}
+
+int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t attempt,
+                uint64_t release_ms)
 {
     char key[24];
     int op = op_index(f, operator_name);
@@ -142,7 +150,11 @@ int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t
         return -ENOMEM;
     }
     *j = (job){.id = job_id, .attempt = attempt, .op = op, .peer = -1, .state = JOB_READY};
-    list_push(&f->ready[op], j);
+    if (release_ms > rt_now_ms()) {
+        j->state = JOB_WAITING;
+        j->due_ms = loop_time_of(f, release_ms);
+    }
+    list_push(list_of(f, j), j);
     return 0;
 }
 
@@ -157,11 +169,13 @@ int rt_feed_load(rt_feed *f)
     for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
         cm_arena *arena = NULL;
         cm_msg_job m;
-        uint32_t attempt;
-        if (k.mv_size != 8 || v.mv_size < 4) continue;
-        memcpy(&attempt, v.mv_data, 4);
-        if (cm_wire_decode_job((uint8_t *)v.mv_data + 4, v.mv_size - 4, &arena, &m) == 0)
-            rc = rt_feed_add(f, cm_be64_get(k.mv_data), m.operator_name, attempt);
+        rt_job_rec rec;
+        if (k.mv_size != 8 || v.mv_size < sizeof rec) continue;
+        memcpy(&rec, v.mv_data, sizeof rec);
+        if (cm_wire_decode_job((uint8_t *)v.mv_data + sizeof rec, v.mv_size - sizeof rec, &arena,
+                               &m) == 0)
+            rc = rt_feed_add(f, cm_be64_get(k.mv_data), m.operator_name, rec.attempt,
+                             rec.release_ms);
         cm_arena_free(arena);
     }
     if (!rc) mdb_cursor_close(cur);
@@ -217,21 +231,24 @@ static int send_job(rt_feed *f, job *j, peer *p)
     MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_JOBS);
     uint8_t key[8];
     MDB_val v;
+    rt_job_rec head;
     cm_be64_put(key, j->id);
     if (!txn) return -EIO;
     int rc = cm_store_get(txn, dbi, key, 8, &v);
-    if (rc || v.mv_size < 4) return rc ? rc : -EBADMSG;
-    uint32_t attempt = j->attempt + 1;
+    if (rc || v.mv_size < sizeof head) return rc ? rc : -EBADMSG;
     uint8_t *rec = malloc(v.mv_size);
     if (!rec) return -ENOMEM;
-    memcpy(rec, &attempt, 4);
-    memcpy(rec + 4, (uint8_t *)v.mv_data + 4, v.mv_size - 4);
+    memcpy(rec, v.mv_data, v.mv_size);
+    memcpy(&head, rec, sizeof head);
+    head.attempt = j->attempt + 1;
+    memcpy(rec, &head, sizeof head);
     rc = cm_store_put(txn, dbi, key, 8, rec, v.mv_size, 0);
     cm_arena *arena = NULL;
     cm_msg_job m;
     cm_wbuf w = {0};
-    if (!rc && (rc = cm_wire_decode_job(rec + 4, v.mv_size - 4, &arena, &m)) == 0) {
-        m.attempt = attempt;
+    if (!rc &&
+        (rc = cm_wire_decode_job(rec + sizeof head, v.mv_size - sizeof head, &arena, &m)) == 0) {
+        m.attempt = head.attempt;
         rc = cm_wire_encode_job(&m, &w);
     }
     if (!rc) rc = cm_hub_send_oneway(ctx->egress_hub, &p->id, w.data, w.len);

@@ -9,7 +9,8 @@
  * RT_FEED_PEER_DEAD_MS, becomes ready again (the only source of duplicate SMS).
  *
  * The durable truth is the `jobs` sub-database: rt_feed_load() rebuilds memory from
- * it at start-up (every unfinished job is ready). rt_feed_dispatch_all() reads each
+ * it at start-up (every unfinished job is ready, or waiting for its release time:
+ * scheduled sending and quiet hours). rt_feed_dispatch_all() reads each
  * job from the store when it sends it and records the new attempt number in the
  * batch transaction. Failures to send are retried later; nothing here is fatal
  * except a storage error, reported through the return value. */
@@ -26,8 +27,9 @@
 int rt_feed_create(rt_ctx *ctx, rt_feed **out);
 void rt_feed_free(rt_feed *f);
 int rt_feed_load(rt_feed *f);
-/* A new job, committed in the current batch: ready once the batch commits. */
-int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t attempt);
+/* A job to feed: ready at once, or waiting until release_ms (wall clock, rt_now_ms). */
+int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t attempt,
+                uint64_t release_ms);
 void rt_feed_credit(rt_feed *f, const cm_peer *from, const cm_msg_credit *c);
 /* Applies a RESULT in the batch txn: 1 if the job is finished (its record was deleted),
  * 0 if it goes back to ready later (RETRY) or was unknown. Negative on storage error. */

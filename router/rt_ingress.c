@@ -7,11 +7,18 @@
 #include "rt_feed.h"
 #include "rt_submit.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A job to hand to rt_feed once committed. */
+typedef struct {
+    char op[64];
+    uint64_t release_ms;
+} new_job;
 
 /* What to do once the batch holding a submission is committed. */
 typedef struct {
@@ -20,7 +27,7 @@ typedef struct {
     char key[80];
     size_t n_jobs;
     uint64_t first_job;
-    char **ops; /* operator of each job (borrowed from the config) */
+    new_job *jobs;
     cm_wbuf reply;
 } after_commit;
 
@@ -35,14 +42,14 @@ static void on_committed(void *arg, int committed)
 {
     after_commit *a = arg;
     for (size_t k = 0; committed && k < a->n_jobs; k++)
-        if (rt_feed_add(a->ctx->feed, a->first_job + k, a->ops[k], 0) != 0)
+        if (rt_feed_add(a->ctx->feed, a->first_job + k, a->jobs[k].op, 0, a->jobs[k].release_ms))
             cm_log_fatal("out of memory");
     if (committed) {
         cm_hub_ack(a->ctx->ingress_hub, &a->to, a->key, a->reply.data, a->reply.len);
         rt_feed_dispatch_all(a->ctx->feed);
     }
     cm_wbuf_free(&a->reply);
-    free(a->ops);
+    free(a->jobs);
     free(a);
 }
 
@@ -53,7 +60,8 @@ static int put_jobs(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
     for (size_t k = 0; k < s->n_jobs && !rc; k++) {
         cm_wbuf w = {0};
         uint8_t key[8];
-        cm_put_u32(&w, 0); /* the attempt counter (see rt_feed) */
+        rt_job_rec head = {.release_ms = rt_submission_release(s, k)};
+        cm_put_raw(&w, &head, sizeof head);
         rc = cm_wire_encode_job(&s->jobs[k], &w);
         cm_be64_put(key, s->jobs[k].job_id);
         if (!rc) rc = cm_store_put(txn, dbi, key, 8, w.data, w.len, MDB_NOOVERWRITE);
@@ -91,6 +99,44 @@ static int store_submission(rt_ctx *ctx, MDB_txn *txn, const char *submit_id, rt
     return rc;
 }
 
+/* The key of the sender + Message-ID index, or "" when the email has no Message-ID. */
+static void msgid_key(const cm_msg_submit *m, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    if (!m->mail_from[0] || !m->message_id[0]) return;
+    snprintf(buf, cap, "%s\n%s", m->mail_from, m->message_id);
+    for (char *p = buf; *p != '\n'; p++)
+        *p = (char)tolower((unsigned char)*p);
+}
+
+/* Looks up an earlier submission of the same email; fills env's dup fields. */
+static int find_duplicate(rt_ctx *ctx, MDB_txn *txn, const char *mkey, rt_submit_env *env,
+                          char *number, size_t cap)
+{
+    MDB_val v;
+    int rc = mkey[0]
+                 ? cm_store_get(txn, cm_store_dbi(ctx->store, RT_DB_MSGIDS), mkey, strlen(mkey), &v)
+                 : -ENOENT;
+    if (rc == 0 && v.mv_size > 8 && v.mv_size - 8 < cap) {
+        memcpy(&env->dup_at_ms, v.mv_data, 8);
+        memcpy(number, (char *)v.mv_data + 8, v.mv_size - 8);
+        number[v.mv_size - 8] = 0;
+        env->dup_submission = number;
+    }
+    return rc == -ENOENT ? 0 : rc;
+}
+
+static int remember_msgid(rt_ctx *ctx, MDB_txn *txn, const char *mkey, const rt_submission *s)
+{
+    char v[64];
+    size_t n = strlen(s->accepted.submission);
+    if (!mkey[0] || s->accepted.status == CM_ACCEPT_DUPLICATE || n + 8 > sizeof v) return 0;
+    memcpy(v, &s->accepted.at_ms, 8);
+    memcpy(v + 8, s->accepted.submission, n);
+    return cm_store_put(txn, cm_store_dbi(ctx->store, RT_DB_MSGIDS), mkey, strlen(mkey), v, n + 8,
+                        0);
+}
+
 static void log_decision(const cm_msg_submit *m, const rt_submission *s)
 {
     const cm_msg_accepted *a = &s->accepted;
@@ -109,9 +155,13 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
                         const cm_msg_submit *m)
 {
     rt_submission s;
+    char mkey[1024], dup[32];
+    rt_submit_env env = {ctx->cfg, ctx->accounts, &ctx->quiet, rt_now_ms(), NULL, 0};
+    msgid_key(m, mkey, sizeof mkey);
+    int rc = find_duplicate(ctx, txn, mkey, &env, dup, sizeof dup);
+    if (rc) cm_log_fatal("queue store: %s", strerror(-rc));
     after_commit *a = calloc(1, sizeof *a);
-    if (!a || rt_submit_build(ctx->cfg, ctx->accounts, m, rt_now_ms(), &s) != 0)
-        cm_log_fatal("out of memory");
+    if (!a || rt_submit_build(&env, m, &s) != 0) cm_log_fatal("out of memory");
     if (!s.has_event) {
         log_decision(m, &s);
         reply_now(ctx->ingress_hub, from, key, &s.reply);
@@ -121,10 +171,13 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     }
     *a = (after_commit){.ctx = ctx, .to = *from, .n_jobs = s.n_jobs};
     snprintf(a->key, sizeof a->key, "%s", key);
-    a->ops = calloc(s.n_jobs + 1, sizeof *a->ops);
-    for (size_t k = 0; a->ops && k < s.n_jobs; k++)
-        a->ops[k] = (char *)cm_config_operator_find(ctx->cfg, s.jobs[k].operator_name)->name;
-    int rc = a->ops ? store_submission(ctx, txn, m->id, &s, a) : -ENOMEM;
+    a->jobs = calloc(s.n_jobs + 1, sizeof *a->jobs);
+    for (size_t k = 0; a->jobs && k < s.n_jobs; k++) {
+        snprintf(a->jobs[k].op, sizeof a->jobs[k].op, "%s", s.jobs[k].operator_name);
+        a->jobs[k].release_ms = rt_submission_release(&s, k);
+    }
+    rc = a->jobs ? store_submission(ctx, txn, m->id, &s, a) : -ENOMEM;
+    if (!rc) rc = remember_msgid(ctx, txn, mkey, &s);
     if (rc) cm_log_fatal("queue store: cannot store submission: %s", strerror(-rc));
     log_decision(m, &s);
     rt_submission_free(&s);

@@ -1,137 +1,47 @@
-/* rt_submit: see rt_submit.h. The steps: account, recipients, text, then one job per
- * valid, routable, distinct number. */
+/* rt_submit: see rt_submit.h. The steps: account, recipients, then for each queued
+ * recipient its text, operator and release time, which make its job. */
 #include "rt_submit.h"
-#include "cm_address.h"
-#include "cm_map.h"
 #include "cm_number.h"
 #include "cm_sms.h"
-#include "rt_liste.h"
+#include "rt_recipients.h"
 #include "rt_route.h"
+#include "rt_schedule.h"
 #include "rt_text.h"
 
 #include <errno.h>
-#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define RT_MAX_RECIPIENTS 1000000
+#define RT_DRY_RUN_SHOWN 3 /* rendered SMS shown in a dry-run receipt */
 
 typedef struct {
     rt_submission *s;
-    const cm_config *cfg;
+    const rt_submit_env *env;
     const cm_config_account *acc;
     const cm_msg_submit *in;
-    size_t cap;
+    rt_text_opts text;
+    int commercial;
+    uint64_t header_send_at;
     int failed; /* ENOMEM */
 } builder;
 
-static struct cm_wire_recipient *add_rcpt(builder *b, const char *number, unsigned line,
-                                          const cm_fields *fields)
+static int numeric_sender(const char *id)
 {
-    rt_submission *s = b->s;
-    cm_msg_accepted *a = &s->accepted;
-    if (a->recipients_n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        struct cm_wire_recipient *r = cm_arena_alloc(&s->arena, cap * sizeof *r);
-        if (!r || cap > RT_MAX_RECIPIENTS) {
-            b->failed = 1;
-            return NULL;
-        }
-        if (b->cap) memcpy(r, a->recipients, b->cap * sizeof *r);
-        a->recipients = r;
-        b->cap = cap;
-    }
-    struct cm_wire_recipient *r = &a->recipients[a->recipients_n++];
-    char line_fields[CM_FIELDS_MAX * (CM_FIELD_NAME_MAX + CM_FIELD_VALUE_MAX + 2) + 1] = "";
-    if (fields) rt_text_fields_line(fields, line_fields, sizeof line_fields);
-    r->number = cm_arena_strdup(&s->arena, number);
-    r->fields = cm_arena_strdup(&s->arena, line_fields);
-    r->reason = "";
-    r->line = line;
-    r->state = CM_RCPT_QUEUED;
-    return r;
+    if (!*id) return 1; /* no custom name: the operator's short code */
+    for (const char *p = id; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (p == id && *p == '+'))) return 0;
+    return 1;
 }
 
-static void reject_rcpt(struct cm_wire_recipient *r, const char *reason)
+static void set_source(const cm_config_account *acc, const cm_config_operator *op, cm_msg_job *j)
 {
-    if (r) {
-        r->state = CM_RCPT_REJECTED;
-        r->reason = (char *)reason;
-    }
-}
-
-static const char *number_reason(int rc)
-{
-    return rc == -ENOSPC ? "number too long" : "invalid number";
-}
-
-/* One recipient from an address or a list line. */
-static void take_recipient(builder *b, unsigned line, const char *raw, int rc,
-                           const cm_recipient *r)
-{
-    struct cm_wire_recipient *w = add_rcpt(b, rc == 0 && r->number_rc == 0 ? r->e164 : raw, line,
-                                           rc == 0 ? &r->fields : NULL);
-    if (rc == CM_ADDR_EMEDIA)
-        reject_rcpt(w, "media not offered");
-    else if (rc != 0)
-        reject_rcpt(w, "invalid recipient line");
-    else if (r->number_rc != 0)
-        reject_rcpt(w, number_reason(r->number_rc));
-}
-
-static void on_list_line(unsigned line, const char *text, int rc, const cm_recipient *r, void *arg)
-{
-    take_recipient(arg, line, text, rc, r);
-}
-
-/* Recipients from the envelope: SMS=... addresses, or the list of a multi address. */
-static const char *collect_recipients(builder *b)
-{
-    const cm_msg_submit *in = b->in;
-    for (size_t i = 0; i < in->rcpts.n && !b->failed; i++) {
-        char local[512], domain[256];
-        cm_address_mode mode;
-        cm_recipient r;
-        if (cm_address_split(in->rcpts.v[i], local, sizeof local, domain, sizeof domain) != 0)
-            return "error in the To field";
-        int rc = cm_address_parse_local(local, &mode, &r);
-        if (rc == 0 && mode == CM_ADDR_SINGLE) {
-            take_recipient(b, 0, local, 0, &r);
-            continue;
-        }
-        if (rc != 0 && rc != -EINVAL) return "error in the To field";
-        if (rc == -EINVAL) { /* SMS=<bad> is a bad recipient, anything else a bad To */
-            if (strncasecmp(local, "SMS=", 4) != 0) return "error in the To field";
-            take_recipient(b, 0, local + 4, r.number_rc ? 0 : rc, &r);
-            continue;
-        }
-        const struct cm_wire_attachment *list = rt_liste_find(in);
-        if (!list) return "multi submission without LISTE.TXT attachment";
-        if (rt_liste_each(&list->data, mode == CM_ADDR_MULTI, on_list_line, b) != 0) b->failed = 1;
-    }
-    return NULL;
-}
-
-/* Numbers given twice are sent once: later occurrences are rejected as duplicates. */
-static void reject_duplicates(builder *b)
-{
-    cm_msg_accepted *a = &b->s->accepted;
-    cm_map *seen = cm_map_create();
-    if (!seen) {
-        b->failed = 1;
-        return;
-    }
-    for (size_t i = 0; i < a->recipients_n && !b->failed; i++) {
-        struct cm_wire_recipient *r = &a->recipients[i];
-        if (r->state != CM_RCPT_QUEUED) continue;
-        if (cm_map_get(seen, r->number))
-            reject_rcpt(r, "duplicate number (sent once)");
-        else if (cm_map_put(seen, r->number, r, NULL) != 0)
-            b->failed = 1;
-    }
-    cm_map_free(seen);
+    int numeric = numeric_sender(acc->sender_id);
+    j->source = acc->sender_id;
+    j->source_ton = numeric ? (uint8_t)op->source_ton : 5;
+    j->source_npi = numeric ? (uint8_t)op->source_npi : 0;
 }
 
 static const char *coding_name(int coding)
@@ -139,110 +49,127 @@ static const char *coding_name(int coding)
     return coding == CM_SMS_UCS2 ? "UCS-2" : "GSM 7-bit";
 }
 
-/* Field names present in the submission, '\t'-separated (for personalisation). */
-static char *field_names(builder *b)
+static char *arena_printf(builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *arena_printf(builder *b, const char *fmt, ...)
 {
-    cm_map *names = cm_map_create();
-    cm_wbuf w = {0};
-    const cm_msg_accepted *a = &b->s->accepted;
-    for (size_t i = 0; names && i < a->recipients_n; i++)
-        for (const char *p = a->recipients[i].fields; *p;) {
-            size_t len = strcspn(p, "="), end = strcspn(p, "\t");
-            char name[CM_FIELD_NAME_MAX + 1];
-            snprintf(name, sizeof name, "%.*s", (int)(len < end ? len : end), p);
-            if (!cm_map_get(names, name) && cm_map_put(names, name, names, NULL) == 0) {
-                cm_put_u8(&w, '\t');
-                for (const char *c = name; *c; c++)
-                    cm_put_u8(&w, (uint8_t)*c);
-            }
-            p += end + (p[end] == '\t');
-        }
-    cm_put_u8(&w, 0);
-    cm_map_free(names);
-    char *out = w.err ? NULL : cm_arena_strdup(&b->s->arena, (char *)w.data);
-    cm_wbuf_free(&w);
-    if (!out) b->failed = 1;
-    return out;
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char *s = cm_arena_strdup(&b->s->arena, buf);
+    b->failed |= !s;
+    return s ? s : "";
 }
 
-/* Parses "NAME=value\t..." back into fields (for rendering). */
-static void fields_from_line(const char *line, cm_fields *f)
+/* The text as the phone will show it (after transliteration), in the arena. */
+static char *sent_text(builder *b, const char *text, const cm_sms_text *enc)
 {
-    cm_fields_init(f);
-    while (*line) {
-        size_t end = strcspn(line, "\t"), eq = strcspn(line, "=");
-        char name[CM_FIELD_NAME_MAX + 1], value[CM_FIELD_VALUE_MAX + 1];
-        if (eq < end) {
-            snprintf(name, sizeof name, "%.*s", (int)eq, line);
-            snprintf(value, sizeof value, "%.*s", (int)(end - eq - 1), line + eq + 1);
-            cm_fields_set(f, name, value);
-        }
-        line += end + (line[end] == '\t');
+    char *decoded = NULL, *out;
+    if (enc->info.translit &&
+        cm_sms_decode(enc->info.coding, enc->data, enc->len, 0, &decoded) >= 0)
+        text = decoded;
+    out = cm_arena_strdup(&b->s->arena, text);
+    free(decoded);
+    b->failed |= !out;
+    return out ? out : "";
+}
+
+/* The first queued recipient's text describes the submission in the receipt. */
+static void describe_text(builder *b, const char *text, const cm_sms_text *enc)
+{
+    cm_msg_accepted *a = &b->s->accepted;
+    char chars[128];
+    cm_sms_info translit;
+    a->encoding = (char *)coding_name(enc->info.coding);
+    a->parts = (uint32_t)enc->info.parts;
+    a->text = sent_text(b, text, enc);
+    if (enc->info.coding != CM_SMS_UCS2) return;
+    if (cm_sms_ucs2_chars(text, strlen(text), 0, chars, sizeof chars) > 0)
+        a->ucs2_chars = cm_arena_strdup(&b->s->arena, chars);
+    if (!(b->text.flags & CM_SMS_TRANSLIT) &&
+        cm_sms_measure(text, strlen(text), CM_SMS_TRANSLIT, &translit) == 0 && translit.translit)
+        a->translit_parts = (uint32_t)translit.parts;
+}
+
+static int set_payload(builder *b, cm_msg_job *j, const cm_sms_text *enc)
+{
+    char end[24];
+    j->coding = (uint8_t)enc->info.coding;
+    j->payload.data = cm_arena_alloc(&b->s->arena, enc->len + 1);
+    if (!j->payload.data) return -ENOMEM;
+    memcpy(j->payload.data, enc->data, enc->len);
+    j->payload.len = enc->len;
+    for (size_t p = 1; p <= enc->info.parts; p++) {
+        snprintf(end, sizeof end, "%zu", enc->bound[p]);
+        if (cm_strs_push(&b->s->arena, &j->part_ends, end) != 0) return -ENOMEM;
     }
+    return 0;
 }
 
-static void set_source(const cm_config_account *acc, const cm_config_operator *op, cm_msg_job *j)
+static void add_job(builder *b, struct cm_wire_recipient *r, size_t ridx,
+                    const cm_config_operator *op, const cm_sms_text *enc, uint64_t release)
 {
-    int numeric = acc->sender_id[0] != 0;
-    for (const char *p = acc->sender_id; *p && numeric; p++)
-        numeric = (*p >= '0' && *p <= '9') || (p == acc->sender_id && *p == '+');
-    j->source = acc->sender_id;
-    j->source_ton = numeric ? (uint8_t)op->source_ton : 5;
-    j->source_npi = numeric ? (uint8_t)op->source_npi : 0;
+    rt_submission *s = b->s;
+    cm_msg_job *j = &s->jobs[s->n_jobs];
+    char digits[CM_E164_BUFSZ];
+    uint64_t validity = (uint64_t)b->env->cfg->router.validity_s * 1000;
+    cm_number_smpp_digits(r->number, digits, sizeof digits);
+    j->submission = "";
+    j->operator_name = op->name;
+    j->dest = cm_arena_strdup(&s->arena, digits);
+    set_source(b->acc, op, j);
+    if (!j->dest || set_payload(b, j, enc) != 0) {
+        b->failed = 1;
+        return;
+    }
+    j->registered_delivery = 1;
+    j->expires_ms = release + validity;
+    r->parts = (uint32_t)enc->info.parts;
+    r->send_at_ms = release > b->env->now_ms ? release : 0;
+    if (r->send_at_ms && (!s->accepted.send_at_ms || r->send_at_ms < s->accepted.send_at_ms))
+        s->accepted.send_at_ms = r->send_at_ms;
+    if (j->expires_ms > s->accepted.expires_ms) s->accepted.expires_ms = j->expires_ms;
+    s->job_rcpt[s->n_jobs++] = ridx;
 }
 
-/* Renders, encodes and routes recipient r; adds its job or rejects it. */
-static void make_job(builder *b, struct cm_wire_recipient *r, const char *names, size_t ridx)
+/* Renders, encodes, routes and schedules recipient r; adds its job or rejects it. */
+static void make_job(builder *b, struct cm_wire_recipient *r, size_t ridx, size_t *shown)
 {
     rt_submission *s = b->s;
     cm_fields f;
-    fields_from_line(r->fields, &f);
-    char *text = rt_text_render(b->in->text, &f, names);
-    cm_sms_text enc;
-    const cm_config_operator *op = rt_route_lookup(b->cfg, r->number);
-    if (!text || cm_sms_encode(text, strlen(text), 0, &enc) != 0) {
-        reject_rcpt(r, "text cannot be encoded");
-        free(text);
+    rt_recipients_fields(r->fields, &f);
+    uint64_t wanted = b->header_send_at;
+    const char *date = cm_fields_get(&f, "DATE");
+    if (date && rt_schedule_parse_date(date, &wanted) != 0) {
+        rt_recipients_reject(r, "invalid DATE field (expected YYYYMMDDHHMM)");
         return;
     }
-    char reason[96];
-    if (enc.info.chars > (size_t)b->acc->max_length) {
-        snprintf(reason, sizeof reason, "text too long: %zu characters (maximum %d)",
-                 enc.info.chars, b->acc->max_length);
-        reject_rcpt(r, cm_arena_strdup(&s->arena, reason));
-    } else if (!op)
-        reject_rcpt(r, "no route to this number");
-    else {
-        cm_msg_job *j = &s->jobs[s->n_jobs];
-        char digits[CM_E164_BUFSZ], end[24];
-        cm_number_smpp_digits(r->number, digits, sizeof digits);
-        j->submission = "", j->operator_name = op->name;
-        j->dest = cm_arena_strdup(&s->arena, digits);
-        set_source(b->acc, op, j);
-        j->coding = (uint8_t)enc.info.coding;
-        j->payload.data = cm_arena_alloc(&s->arena, enc.len + 1);
-        if (!j->payload.data || !j->dest) {
-            b->failed = 1;
-        } else {
-            memcpy(j->payload.data, enc.data, enc.len);
-            j->payload.len = enc.len;
-        }
-        for (size_t p = 1; p <= enc.info.parts && !b->failed; p++) {
-            snprintf(end, sizeof end, "%zu", enc.bound[p]);
-            b->failed = cm_strs_push(&s->arena, &j->part_ends, end) != 0;
-        }
-        j->registered_delivery = 1;
-        j->expires_ms = s->accepted.expires_ms;
-        r->parts = (uint32_t)enc.info.parts;
-        s->job_rcpt[s->n_jobs++] = ridx;
+    char *text;
+    cm_sms_text enc;
+    int rc = rt_text_sms(b->in->text, &f, &b->text, &text, &enc);
+    if (rc) {
+        b->failed |= rc == -ENOMEM;
+        rt_recipients_reject(r, rc == -E2BIG ? "text too long" : "text cannot be encoded");
+        return;
     }
-    if (ridx == 0 || !*s->accepted.encoding) {
-        s->accepted.encoding = (char *)coding_name(enc.info.coding);
-        s->accepted.parts = (uint32_t)enc.info.parts;
-        s->accepted.text = cm_arena_strdup(&s->arena, text);
+    if (!*s->accepted.encoding) describe_text(b, text, &enc);
+    const cm_config_operator *op = rt_route_lookup(b->env->cfg, r->number);
+    if (enc.info.chars > (size_t)b->acc->max_length)
+        rt_recipients_reject(r, arena_printf(b, "text too long: %zu characters (maximum %d)",
+                                             enc.info.chars, b->acc->max_length));
+    else if (!op)
+        rt_recipients_reject(r, "no route to this number");
+    else
+        add_job(
+            b, r, ridx, op, &enc,
+            rt_schedule_release(b->env->quiet, b->commercial, r->number, b->env->now_ms, wanted));
+    if (s->accepted.status == CM_ACCEPT_DRY_RUN && *shown < RT_DRY_RUN_SHOWN) {
+        r->text = sent_text(b, text, &enc);
+        ++*shown;
     }
-    cm_sms_text_free(&enc);
     free(text);
+    cm_sms_text_free(&enc);
 }
 
 static int wants_receipt(const cm_config *cfg, const cm_msg_submit *in)
@@ -251,20 +178,34 @@ static int wants_receipt(const cm_config *cfg, const cm_msg_submit *in)
            (!in->auto_submitted[0] || strcasecmp(in->auto_submitted, "no") == 0);
 }
 
-static void start_event(builder *b, uint64_t now_ms)
+static void start_event(builder *b)
 {
     cm_msg_accepted *a = &b->s->accepted;
     const cm_msg_submit *in = b->in;
     a->submission = "";
-    a->at_ms = now_ms;
-    a->reply_to = wants_receipt(b->cfg, in) ? in->mail_from : "";
+    a->at_ms = b->env->now_ms;
+    a->reply_to = wants_receipt(b->env->cfg, in) ? in->mail_from : "";
     a->message_id = in->message_id;
     a->subject = in->subject;
     a->account = b->acc->name;
     a->lang = b->acc->lang;
     a->status = strncmp(in->subject, "[TEST]", 6) == 0 ? CM_ACCEPT_DRY_RUN : CM_ACCEPT_ACCEPTED;
-    a->reason = a->encoding = a->text = "";
-    a->expires_ms = now_ms + (uint64_t)b->cfg->router.validity_s * 1000;
+    a->reason = a->encoding = a->text = a->ucs2_chars = "";
+    a->expires_ms = b->env->now_ms + (uint64_t)b->env->cfg->router.validity_s * 1000;
+}
+
+/* Account options that shape every SMS of the submission. */
+static void set_options(builder *b)
+{
+    const char *cat = b->in->category;
+    b->commercial = strcasecmp(cat, "commercial") == 0      ? 1
+                    : strcasecmp(cat, "transactional") == 0 ? 0
+                                                            : b->acc->commercial;
+    b->text.flags = b->acc->transliterate ? CM_SMS_TRANSLIT : 0;
+    b->text.stop_mention =
+        b->commercial && !numeric_sender(b->acc->sender_id) && *b->acc->stop_mention
+            ? b->acc->stop_mention
+            : NULL;
 }
 
 static void reject_all(rt_submission *s, const char *reason)
@@ -278,46 +219,80 @@ static void build_jobs(builder *b)
 {
     rt_submission *s = b->s;
     cm_msg_accepted *a = &s->accepted;
-    const char *names = field_names(b);
-    size_t n = a->recipients_n ? a->recipients_n : 1;
+    size_t n = a->recipients_n ? a->recipients_n : 1, shown = 0;
+    b->text.names = rt_recipients_field_names(s);
     s->jobs = cm_arena_alloc(&s->arena, n * sizeof *s->jobs);
     s->job_rcpt = cm_arena_alloc(&s->arena, n * sizeof *s->job_rcpt);
-    if (!s->jobs || !s->job_rcpt || !names) {
+    if (!s->jobs || !s->job_rcpt || !b->text.names) {
         b->failed = 1;
         return;
     }
     for (size_t i = 0; i < a->recipients_n && !b->failed; i++)
-        if (a->recipients[i].state == CM_RCPT_QUEUED) make_job(b, &a->recipients[i], names, i);
+        if (a->recipients[i].state == CM_RCPT_QUEUED) make_job(b, &a->recipients[i], i, &shown);
 }
 
-int rt_submit_build(const cm_config *cfg, const cm_accounts *accounts, const cm_msg_submit *in,
-                    uint64_t now_ms, rt_submission *out)
+/* The account: an authenticated session's, else the sender rules'; NULL if refused. */
+static const cm_config_account *find_account(const rt_submit_env *env, const cm_msg_submit *in,
+                                             cm_msg_submit_reply *reply)
 {
     int rc;
+    const cm_config_account *acc =
+        in->auth_user[0] ? cm_config_account_find(env->cfg, in->auth_user) : NULL;
+    acc = acc ? acc : cm_accounts_find(env->accounts, in->mail_from, &rc);
+    *reply = (cm_msg_submit_reply){550, "5.7.1", "sender is not authorised to send SMS", ""};
+    if (!acc) return NULL;
+    if (acc->require_spf && in->spf != CM_AUTH_PASS && !in->auth_user[0]) {
+        reply->text = "SPF check of the sender did not pass (required by the account)";
+        return NULL;
+    }
+    if (acc->require_dkim && in->dkim != CM_AUTH_PASS && !in->auth_user[0]) {
+        reply->text = "no valid DKIM signature of the sender (required by the account)";
+        return NULL;
+    }
+    *reply = (cm_msg_submit_reply){250, "2.0.0", "message accepted", ""};
+    return acc;
+}
+
+/* Whole-submission rejections and statuses, once recipients and jobs are known. */
+static void conclude(builder *b, const char *fatal)
+{
+    rt_submission *s = b->s;
+    const rt_submit_env *env = b->env;
+    if (fatal)
+        reject_all(s, fatal);
+    else if (!b->in->text[0])
+        reject_all(s, "no message body");
+    else if (env->dup_submission &&
+             env->now_ms - env->dup_at_ms < (uint64_t)b->acc->dedup_days * 86400000) {
+        s->accepted.status = CM_ACCEPT_DUPLICATE;
+        s->accepted.reason =
+            arena_printf(b, "already received as submission %s", env->dup_submission);
+        s->n_jobs = 0;
+    } else if (s->n_jobs == 0)
+        reject_all(s, "no valid recipient");
+    else if (s->accepted.status == CM_ACCEPT_DRY_RUN)
+        s->n_jobs = 0;
+}
+
+int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submission *out)
+{
     memset(out, 0, sizeof *out);
-    builder b = {out, cfg, cm_accounts_find(accounts, in->mail_from, &rc), in, 0, 0};
-    out->reply = (cm_msg_submit_reply){550, "5.7.1", "sender is not authorised to send SMS", ""};
+    builder b = {.s = out, .env = env, .in = in};
+    b.acc = out->account = find_account(env, in, &out->reply);
     if (!b.acc) return 0;
     out->has_event = 1;
-    out->reply = (cm_msg_submit_reply){250, "2.0.0", "message accepted", ""};
-    start_event(&b, now_ms);
-    const char *fatal = collect_recipients(&b);
-    if (!fatal && !b.failed) {
-        reject_duplicates(&b);
-        build_jobs(&b);
-    }
+    start_event(&b);
+    set_options(&b);
+    const char *fatal = rt_recipients_collect(out, in, &b.failed);
+    if (!fatal && in->send_at[0] && rt_schedule_parse_header(in->send_at, &b.header_send_at))
+        fatal = "invalid X-SMS-Send-At header (expected a date like 2026-12-01T09:30:00+01:00)";
+    if (!fatal && !b.failed) rt_recipients_dedup(out, &b.failed);
+    if (!fatal && !b.failed) build_jobs(&b);
     if (b.failed) {
         rt_submission_free(out);
         return -ENOMEM;
     }
-    if (fatal)
-        reject_all(out, fatal);
-    else if (!in->text[0])
-        reject_all(out, "no message body");
-    else if (out->n_jobs == 0)
-        reject_all(out, "no valid recipient");
-    else if (out->accepted.status == CM_ACCEPT_DRY_RUN)
-        out->n_jobs = 0;
+    conclude(&b, fatal);
     return 0;
 }
 
@@ -326,13 +301,18 @@ void rt_submission_number(rt_submission *s, const char *number, uint64_t first_j
     char text[96];
     s->accepted.submission = cm_arena_strdup(&s->arena, number);
     s->reply.submission = s->accepted.submission;
-    snprintf(text, sizeof text, "message accepted as submission %s", number);
+    snprintf(text, sizeof text, "message received as submission %s", number);
     s->reply.text = cm_arena_strdup(&s->arena, text);
     for (size_t k = 0; k < s->n_jobs; k++) {
         s->jobs[k].job_id = first_job_id + k;
         s->jobs[k].submission = s->accepted.submission;
         s->accepted.recipients[s->job_rcpt[k]].job_id = first_job_id + k;
     }
+}
+
+uint64_t rt_submission_release(const rt_submission *s, size_t k)
+{
+    return s->accepted.recipients[s->job_rcpt[k]].send_at_ms;
 }
 
 void rt_submission_free(rt_submission *s)

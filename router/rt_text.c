@@ -1,6 +1,7 @@
 /* rt_text: see rt_text.h. */
 #include "rt_text.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,27 @@ char *rt_text_render(const char *text, const cm_fields *fields, const char *name
     }
     if (out) out[len] = 0;
     return out;
+}
+
+int rt_text_sms(const char *text, const cm_fields *fields, const rt_text_opts *opts, char **out,
+                cm_sms_text *enc)
+{
+    char *t = rt_text_render(text, fields, opts->names);
+    if (t && opts->stop_mention && !strcasestr(t, "STOP")) {
+        size_t n = strlen(t), m = strlen(opts->stop_mention);
+        char *longer = realloc(t, n + m + 1);
+        if (!longer) free(t);
+        t = longer;
+        if (t) memcpy(t + n, opts->stop_mention, m + 1);
+    }
+    if (!t) return -ENOMEM;
+    int rc = cm_sms_encode(t, strlen(t), opts->flags, enc);
+    if (rc) {
+        free(t);
+        return rc;
+    }
+    *out = t;
+    return 0;
 }
 
 void rt_text_fields_line(const cm_fields *fields, char *buf, size_t cap)

@@ -1,0 +1,165 @@
+/* rt_recipients: see rt_recipients.h. */
+#include "rt_recipients.h"
+#include "cm_map.h"
+#include "rt_liste.h"
+#include "rt_text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define RT_MAX_RECIPIENTS 1000000
+
+typedef struct {
+    rt_submission *s;
+    int *failed;
+} collector;
+
+static struct cm_wire_recipient *add_rcpt(collector *b, const char *number, unsigned line,
+                                          const cm_fields *fields)
+{
+    rt_submission *s = b->s;
+    cm_msg_accepted *a = &s->accepted;
+    if (a->recipients_n == s->recipients_cap) {
+        size_t cap = s->recipients_cap ? s->recipients_cap * 2 : 16;
+        struct cm_wire_recipient *r = cm_arena_alloc(&s->arena, cap * sizeof *r);
+        if (!r || cap > RT_MAX_RECIPIENTS) {
+            *b->failed = 1;
+            return NULL;
+        }
+        if (s->recipients_cap) memcpy(r, a->recipients, s->recipients_cap * sizeof *r);
+        a->recipients = r;
+        s->recipients_cap = cap;
+    }
+    struct cm_wire_recipient *r = &a->recipients[a->recipients_n++];
+    char line_fields[CM_FIELDS_MAX * (CM_FIELD_NAME_MAX + CM_FIELD_VALUE_MAX + 2) + 1] = "";
+    if (fields) rt_text_fields_line(fields, line_fields, sizeof line_fields);
+    r->number = cm_arena_strdup(&s->arena, number);
+    r->fields = cm_arena_strdup(&s->arena, line_fields);
+    r->reason = r->text = "";
+    r->line = line;
+    r->state = CM_RCPT_QUEUED;
+    return r;
+}
+
+void rt_recipients_reject(struct cm_wire_recipient *r, const char *reason)
+{
+    if (r) {
+        r->state = CM_RCPT_REJECTED;
+        r->reason = (char *)reason;
+    }
+}
+
+static const char *number_reason(int rc)
+{
+    return rc == -ENOSPC ? "number too long" : "invalid number";
+}
+
+/* One recipient from an address or a list line. */
+static void take_recipient(collector *b, unsigned line, const char *raw, int rc,
+                           const cm_recipient *r)
+{
+    struct cm_wire_recipient *w = add_rcpt(b, rc == 0 && r->number_rc == 0 ? r->e164 : raw, line,
+                                           rc == 0 ? &r->fields : NULL);
+    if (rc == CM_ADDR_EMEDIA)
+        rt_recipients_reject(w, "media not offered");
+    else if (rc != 0)
+        rt_recipients_reject(w, "invalid recipient line");
+    else if (r->number_rc != 0)
+        rt_recipients_reject(w, number_reason(r->number_rc));
+}
+
+static void on_list_line(unsigned line, const char *text, int rc, const cm_recipient *r, void *arg)
+{
+    take_recipient(arg, line, text, rc, r);
+}
+
+/* Recipients from the envelope: SMS=... addresses, or the list of a multi address. */
+const char *rt_recipients_collect(rt_submission *s, const cm_msg_submit *in, int *failed)
+{
+    collector c = {s, failed}, *b = &c;
+    for (size_t i = 0; i < in->rcpts.n && !*failed; i++) {
+        char local[512], domain[256];
+        cm_address_mode mode;
+        cm_recipient r;
+        if (cm_address_split(in->rcpts.v[i], local, sizeof local, domain, sizeof domain) != 0)
+            return "error in the To field";
+        int rc = cm_address_parse_local(local, &mode, &r);
+        if (rc == 0 && mode == CM_ADDR_SINGLE) {
+            take_recipient(b, 0, local, 0, &r);
+            continue;
+        }
+        if (rc != 0 && rc != -EINVAL) return "error in the To field";
+        if (rc == -EINVAL) { /* SMS=<bad> is a bad recipient, anything else a bad To */
+            if (strncasecmp(local, "SMS=", 4) != 0) return "error in the To field";
+            take_recipient(b, 0, local + 4, r.number_rc ? 0 : rc, &r);
+            continue;
+        }
+        const struct cm_wire_attachment *list = rt_liste_find(in);
+        if (!list) return "multi submission without LISTE.TXT attachment";
+        if (rt_liste_each(&list->data, mode == CM_ADDR_MULTI, on_list_line, b) != 0) *failed = 1;
+    }
+    return NULL;
+}
+
+/* Numbers given twice are sent once: later occurrences are rejected as duplicates. */
+void rt_recipients_dedup(rt_submission *s, int *failed)
+{
+    cm_msg_accepted *a = &s->accepted;
+    cm_map *seen = cm_map_create();
+    if (!seen) {
+        *failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < a->recipients_n && !*failed; i++) {
+        struct cm_wire_recipient *r = &a->recipients[i];
+        if (r->state != CM_RCPT_QUEUED) continue;
+        if (cm_map_get(seen, r->number))
+            rt_recipients_reject(r, "duplicate number (sent once)");
+        else if (cm_map_put(seen, r->number, r, NULL) != 0)
+            *failed = 1;
+    }
+    cm_map_free(seen);
+}
+
+/* Field names present in the submission, '\t'-separated (for personalisation). */
+char *rt_recipients_field_names(rt_submission *s)
+{
+    cm_map *names = cm_map_create();
+    cm_wbuf w = {0};
+    const cm_msg_accepted *a = &s->accepted;
+    for (size_t i = 0; names && i < a->recipients_n; i++)
+        for (const char *p = a->recipients[i].fields; *p;) {
+            size_t len = strcspn(p, "="), end = strcspn(p, "\t");
+            char name[CM_FIELD_NAME_MAX + 1];
+            snprintf(name, sizeof name, "%.*s", (int)(len < end ? len : end), p);
+            if (!cm_map_get(names, name) && cm_map_put(names, name, names, NULL) == 0) {
+                cm_put_u8(&w, '\t');
+                for (const char *c = name; *c; c++)
+                    cm_put_u8(&w, (uint8_t)*c);
+            }
+            p += end + (p[end] == '\t');
+        }
+    cm_put_u8(&w, 0);
+    cm_map_free(names);
+    char *out = w.err ? NULL : cm_arena_strdup(&s->arena, (char *)w.data);
+    cm_wbuf_free(&w);
+    return out;
+}
+
+/* Parses "NAME=value\t..." back into fields (for rendering). */
+void rt_recipients_fields(const char *line, cm_fields *f)
+{
+    cm_fields_init(f);
+    while (*line) {
+        size_t end = strcspn(line, "\t"), eq = strcspn(line, "=");
+        char name[CM_FIELD_NAME_MAX + 1], value[CM_FIELD_VALUE_MAX + 1];
+        if (eq < end) {
+            snprintf(name, sizeof name, "%.*s", (int)eq, line);
+            snprintf(value, sizeof value, "%.*s", (int)(end - eq - 1), line + eq + 1);
+            cm_fields_set(f, name, value);
+        }
+        line += end + (line[end] == '\t');
+    }
+}
