@@ -1,6 +1,7 @@
 /* rt_recipients: see rt_recipients.h. */
 #include "rt_recipients.h"
 #include "cm_map.h"
+#include "cm_reason.h"
 #include "rt_liste.h"
 #include "rt_text.h"
 
@@ -53,21 +54,22 @@ void rt_recipients_reject(struct cm_wire_recipient *r, const char *reason)
 
 static const char *number_reason(int rc)
 {
-    return rc == -ENOSPC ? "number too long" : "invalid number";
+    return rc == -ENOSPC ? CM_REASON_NUMBER_TOO_LONG : CM_REASON_INVALID_NUMBER;
 }
 
 /* One recipient from an address or a list line. */
 static void take_recipient(collector *b, unsigned line, const char *raw, int rc,
                            const cm_recipient *r)
 {
-    struct cm_wire_recipient *w = add_rcpt(b, rc == 0 && r->number_rc == 0 ? r->e164 : raw, line,
-                                           rc == 0 ? &r->fields : NULL);
+    int number_ok = rc == 0 && r->number_rc == 0;
+    struct cm_wire_recipient *w =
+        add_rcpt(b, number_ok ? r->e164 : raw, line, rc == 0 ? &r->fields : NULL);
     if (rc == CM_ADDR_EMEDIA)
-        rt_recipients_reject(w, "media not offered");
-    else if (rc != 0)
-        rt_recipients_reject(w, "invalid recipient line");
+        rt_recipients_reject(w, CM_REASON_MEDIA_NOT_OFFERED);
     else if (r->number_rc != 0)
         rt_recipients_reject(w, number_reason(r->number_rc));
+    else if (rc != 0)
+        rt_recipients_reject(w, CM_REASON_INVALID_LINE);
 }
 
 static void on_list_line(unsigned line, const char *text, int rc, const cm_recipient *r, void *arg)
@@ -84,20 +86,20 @@ const char *rt_recipients_collect(rt_submission *s, const cm_msg_submit *in, int
         cm_address_mode mode;
         cm_recipient r;
         if (cm_address_split(in->rcpts.v[i], local, sizeof local, domain, sizeof domain) != 0)
-            return "error in the To field";
+            return CM_REASON_TO_FIELD;
         int rc = cm_address_parse_local(local, &mode, &r);
         if (rc == 0 && mode == CM_ADDR_SINGLE) {
             take_recipient(b, 0, local, 0, &r);
             continue;
         }
-        if (rc != 0 && rc != -EINVAL) return "error in the To field";
+        if (rc != 0 && rc != -EINVAL) return CM_REASON_TO_FIELD;
         if (rc == -EINVAL) { /* SMS=<bad> is a bad recipient, anything else a bad To */
-            if (strncasecmp(local, "SMS=", 4) != 0) return "error in the To field";
+            if (strncasecmp(local, "SMS=", 4) != 0) return CM_REASON_TO_FIELD;
             take_recipient(b, 0, local + 4, r.number_rc ? 0 : rc, &r);
             continue;
         }
         const struct cm_wire_attachment *list = rt_liste_find(in);
-        if (!list) return "multi submission without LISTE.TXT attachment";
+        if (!list) return CM_REASON_MULTI_NO_LIST;
         if (rt_liste_each(&list->data, mode == CM_ADDR_MULTI, on_list_line, b) != 0) *failed = 1;
     }
     return NULL;
@@ -116,7 +118,7 @@ void rt_recipients_dedup(rt_submission *s, int *failed)
         struct cm_wire_recipient *r = &a->recipients[i];
         if (r->state != CM_RCPT_QUEUED) continue;
         if (cm_map_get(seen, r->number))
-            rt_recipients_reject(r, "duplicate number (sent once)");
+            rt_recipients_reject(r, CM_REASON_DUPLICATE_NUMBER);
         else if (cm_map_put(seen, r->number, r, NULL) != 0)
             *failed = 1;
     }

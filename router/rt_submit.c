@@ -2,6 +2,7 @@
  * recipient its text, operator and release time, which make its job. */
 #include "rt_submit.h"
 #include "cm_number.h"
+#include "cm_reason.h"
 #include "cm_sms.h"
 #include "rt_recipients.h"
 #include "rt_route.h"
@@ -142,7 +143,7 @@ static void make_job(builder *b, struct cm_wire_recipient *r, size_t ridx, size_
     uint64_t wanted = b->header_send_at;
     const char *date = cm_fields_get(&f, "DATE");
     if (date && rt_schedule_parse_date(date, &wanted) != 0) {
-        rt_recipients_reject(r, "invalid DATE field (expected YYYYMMDDHHMM)");
+        rt_recipients_reject(r, CM_REASON_BAD_DATE);
         return;
     }
     char *text;
@@ -150,16 +151,16 @@ static void make_job(builder *b, struct cm_wire_recipient *r, size_t ridx, size_
     int rc = rt_text_sms(b->in->text, &f, &b->text, &text, &enc);
     if (rc) {
         b->failed |= rc == -ENOMEM;
-        rt_recipients_reject(r, rc == -E2BIG ? "text too long" : "text cannot be encoded");
+        rt_recipients_reject(r, CM_REASON_TEXT_UNENCODABLE);
         return;
     }
     if (!*s->accepted.encoding) describe_text(b, text, &enc);
     const cm_config_operator *op = rt_route_lookup(b->env->cfg, r->number);
     if (enc.info.chars > (size_t)b->acc->max_length)
-        rt_recipients_reject(r, arena_printf(b, "text too long: %zu characters (maximum %d)",
-                                             enc.info.chars, b->acc->max_length));
+        rt_recipients_reject(r, arena_printf(b, CM_REASON_TEXT_TOO_LONG ":%zu:%d", enc.info.chars,
+                                             b->acc->max_length));
     else if (!op)
-        rt_recipients_reject(r, "no route to this number");
+        rt_recipients_reject(r, CM_REASON_NO_ROUTE);
     else
         add_job(
             b, r, ridx, op, &enc,
@@ -261,15 +262,14 @@ static void conclude(builder *b, const char *fatal)
     if (fatal)
         reject_all(s, fatal);
     else if (!b->in->text[0])
-        reject_all(s, "no message body");
+        reject_all(s, CM_REASON_NO_BODY);
     else if (env->dup_submission &&
              env->now_ms - env->dup_at_ms < (uint64_t)b->acc->dedup_days * 86400000) {
         s->accepted.status = CM_ACCEPT_DUPLICATE;
-        s->accepted.reason =
-            arena_printf(b, "already received as submission %s", env->dup_submission);
+        s->accepted.reason = arena_printf(b, CM_REASON_DUPLICATE_OF ":%s", env->dup_submission);
         s->n_jobs = 0;
     } else if (s->n_jobs == 0)
-        reject_all(s, "no valid recipient");
+        reject_all(s, CM_REASON_NO_VALID_RECIPIENT);
     else if (s->accepted.status == CM_ACCEPT_DRY_RUN)
         s->n_jobs = 0;
 }
@@ -285,7 +285,7 @@ int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submis
     set_options(&b);
     const char *fatal = rt_recipients_collect(out, in, &b.failed);
     if (!fatal && in->send_at[0] && rt_schedule_parse_header(in->send_at, &b.header_send_at))
-        fatal = "invalid X-SMS-Send-At header (expected a date like 2026-12-01T09:30:00+01:00)";
+        fatal = CM_REASON_BAD_SEND_AT;
     if (!fatal && !b.failed) rt_recipients_dedup(out, &b.failed);
     if (!fatal && !b.failed) build_jobs(&b);
     if (b.failed) {

@@ -605,7 +605,7 @@ static void csv_start(csv *c)
     } while (csv_eol(c));
     const char *s = c->s + c->pos;
     size_t left = c->len - c->pos;
-    if (left >= 5 && strncasecmp(s, "sep=", 4) == 0 &&
+    if (left >= 5 && strncasecmp(s, "sep=", 4) == 0 && s[4] && strchr(";,\t|", s[4]) &&
         (left == 5 || s[5] == '\r' || s[5] == '\n')) {
         c->sep = s[4];
         c->pos += 5;

@@ -15,7 +15,8 @@
  *     with RT_TABLE_EFORMAT. A record is at most RT_TABLE_RECORD_MAX bytes (decoded).
  *   - Separator: taken from the first non-blank record (the header): whichever of ';',
  *     ',' and TAB occurs most often outside quotes (';' on a tie or when none occurs).
- *     A first line "sep=X" (Excel's hint) sets it and is skipped.
+ *     A first line "sep=X" (Excel's hint; X one of ; , TAB |) sets it and is
+ *     skipped.
  *   - The line number given to the callback is the physical line where the record
  *     starts (1-based, counting every line of the file, header and blank lines
  *     included), so a quoted field spanning lines moves the next record's number on.

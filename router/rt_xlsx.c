@@ -132,12 +132,14 @@ static int open_zip(xlsx *x, const cm_bytes *data)
     zip_error_init(&err);
     zip_source_t *src = zip_source_buffer_create(data->data, data->len, 0, &err);
     if (src) x->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    int rc = 0;
     if (!x->zip) {
-        fail(x, RT_TABLE_EFORMAT, "not an .xlsx file (zip: %s)", zip_error_strerror(&err));
+        rc = zip_error_code_zip(&err) == ZIP_ER_MEMORY ? -ENOMEM : RT_TABLE_EFORMAT;
+        fail(x, rc, "not an .xlsx file (zip: %s)", zip_error_strerror(&err));
         if (src) zip_source_free(src);
     }
     zip_error_fini(&err);
-    return x->zip ? 0 : (zip_error_code_zip(&err) == ZIP_ER_MEMORY ? -ENOMEM : RT_TABLE_EFORMAT);
+    return rc;
 }
 
 /* ---- XML ---- */
@@ -179,7 +181,7 @@ static int attr(xmlTextReaderPtr r, const char *name, const char *ns, char *out,
 static int parse_xml(xlsx *x, const char *part, const char *buf, size_t len, node_fn fn)
 {
     xml_error xe = {{0}, 0};
-    int rc = 0, rd;
+    int rc = 0, rd = 0;
     x->part = part;
     if (memmem(buf, len, "<!DOCTYPE", 9))
         return fail(x, RT_TABLE_EFORMAT, "%s: DOCTYPE refused", part);
