@@ -1,7 +1,7 @@
 /* smsgw-router: wires the router process.
  *
- * Owns:     <state_dir>/router (LMDB queue: meta, submits, submissions, jobs, to_dlr,
- *           seen); it is the only writer.
+ * Owns:     <state_dir>/router (LMDB queue: see rt_ctx.h); it is the only writer.
+ *           Writes <state_dir>/blacklist (STOP lists) too, shared with smsgwctl.
  * Binds:    router.listen_ingress (ROUTER: SUBMIT from ingress instances),
  *           router.listen_egress (ROUTER: CREDIT, RESULT, MO from egress instances).
  * Connects: dlr.listen (DEALER: ACCEPTED events).
@@ -24,8 +24,9 @@
 
 #define RT_MAP_SIZE (64ULL << 30) /* sparse: only what is used takes disk */
 
-static const char *const rt_dbs[] = {RT_DB_META,   RT_DB_SUBMITS, RT_DB_SUBMISSIONS, RT_DB_JOBS,
-                                     RT_DB_TO_DLR, RT_DB_SEEN,    RT_DB_MSGIDS,      NULL};
+static const char *const rt_dbs[] = {RT_DB_META,   RT_DB_SUBMITS,   RT_DB_SUBMISSIONS,
+                                     RT_DB_JOBS,   RT_DB_TO_DLR,    RT_DB_SEEN,
+                                     RT_DB_MSGIDS, RT_DB_LAST_SENT, NULL};
 
 static void on_store_fail(int err, void *arg)
 {
@@ -75,6 +76,8 @@ static void open_store(rt_ctx *ctx)
     if ((rc = cm_store_open(dir, RT_MAP_SIZE, rt_dbs, &ctx->store)) != 0)
         cm_log_fatal("cannot open the queue store %s: %s", dir, strerror(-rc));
     cm_store_attach(ctx->store, ctx->loop, on_store_fail, ctx);
+    if ((rc = cm_blacklist_open(ctx->cfg->state_dir, 0, &ctx->blacklist)) != 0)
+        cm_log_fatal("cannot open the STOP lists in %s: %s", ctx->cfg->state_dir, strerror(-rc));
 }
 
 int main(int argc, char **argv)

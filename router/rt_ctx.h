@@ -4,6 +4,7 @@
 #define RT_CTX_H
 
 #include "cm_accounts.h"
+#include "cm_blacklist.h"
 #include "cm_calendar.h"
 #include "cm_config.h"
 #include "cm_handoff.h"
@@ -21,6 +22,7 @@ typedef struct rt_ctx {
     uv_loop_t *loop;
     void *zctx;
     cm_store *store;
+    cm_blacklist *blacklist; /* <state_dir>/blacklist, shared with smsgwctl */
     cm_hub *ingress_hub, *egress_hub;
     cm_link *dlr_link;
     rt_feed *feed;
@@ -34,6 +36,7 @@ typedef struct rt_ctx {
 #define RT_DB_JOBS "jobs"               /* BE64 job id -> rt_job_rec + encoded JOB */
 #define RT_DB_TO_DLR "to_dlr"           /* handoff key -> encoded message, until dlr acks */
 #define RT_DB_SEEN "seen"               /* handoff keys already applied (RESULT, DELIVER) */
+#define RT_DB_LAST_SENT "last_sent"     /* E.164 -> account "\n" submission "\n" ms (for MO) */
 #define RT_DB_MSGIDS "msgids"           /* sender, newline, Message-ID -> u64 ms + number */
 
 /* The header of a record in RT_DB_JOBS, followed by the encoded JOB. Native byte

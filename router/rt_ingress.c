@@ -70,6 +70,28 @@ static int put_jobs(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
     return rc;
 }
 
+static int is_blacklisted(void *arg, const char *account, const char *e164)
+{
+    int rc = cm_blacklist_contains(arg, account, e164);
+    if (rc < 0) cm_log_fatal("blacklist store: %s", strerror(-rc));
+    return rc;
+}
+
+/* Who last messaged each number, for mobile-originated replies and STOP (rt_mo). */
+static int put_last_sent(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
+{
+    MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_LAST_SENT);
+    char v[256];
+    int n = snprintf(v, sizeof v, "%s\n%s\n%llu", s->accepted.account, s->accepted.submission,
+                     (unsigned long long)s->accepted.at_ms);
+    int rc = n > 0 && (size_t)n < sizeof v ? 0 : -EINVAL;
+    for (size_t k = 0; k < s->n_jobs && !rc; k++) {
+        const char *number = s->accepted.recipients[s->job_rcpt[k]].number;
+        rc = cm_store_put(txn, dbi, number, strlen(number), v, (size_t)n, 0);
+    }
+    return rc;
+}
+
 /* Numbers the submission and writes everything it consists of into txn. */
 static int store_submission(rt_ctx *ctx, MDB_txn *txn, const char *submit_id, rt_submission *s,
                             after_commit *a)
@@ -87,6 +109,7 @@ static int store_submission(rt_ctx *ctx, MDB_txn *txn, const char *submit_id, rt
     rc = cm_wire_encode_accepted(&s->accepted, &ev);
     if (!rc) rc = cm_wire_encode_submit_reply(&s->reply, &a->reply);
     if (!rc) rc = put_jobs(ctx, txn, s);
+    if (!rc) rc = put_last_sent(ctx, txn, s);
     if (!rc)
         rc = cm_store_put(txn, cm_store_dbi(ctx->store, RT_DB_SUBMISSIONS), number, strlen(number),
                           ev.data, ev.len, MDB_NOOVERWRITE);
@@ -156,7 +179,8 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
 {
     rt_submission s;
     char mkey[1024], dup[32];
-    rt_submit_env env = {ctx->cfg, ctx->accounts, &ctx->quiet, rt_now_ms(), NULL, 0};
+    rt_submit_env env = {ctx->cfg, ctx->accounts,  &ctx->quiet,   rt_now_ms(), NULL,
+                         0,        is_blacklisted, ctx->blacklist};
     msgid_key(m, mkey, sizeof mkey);
     int rc = find_duplicate(ctx, txn, mkey, &env, dup, sizeof dup);
     if (rc) cm_log_fatal("queue store: %s", strerror(-rc));

@@ -228,8 +228,15 @@ static void build_jobs(builder *b)
         b->failed = 1;
         return;
     }
-    for (size_t i = 0; i < a->recipients_n && !b->failed; i++)
-        if (a->recipients[i].state == CM_RCPT_QUEUED) make_job(b, &a->recipients[i], i, &shown);
+    for (size_t i = 0; i < a->recipients_n && !b->failed; i++) {
+        struct cm_wire_recipient *r = &a->recipients[i];
+        if (r->state == CM_RCPT_QUEUED && b->env->blacklisted &&
+            b->env->blacklisted(b->env->blacklist_arg, b->acc->name, r->number) > 0) {
+            r->state = CM_RCPT_BLACKLISTED;
+            r->reason = CM_REASON_BLACKLISTED;
+        }
+        if (r->state == CM_RCPT_QUEUED) make_job(b, r, i, &shown);
+    }
 }
 
 /* The account: an authenticated session's, else the sender rules'; NULL if refused. */
@@ -254,7 +261,16 @@ static const cm_config_account *find_account(const rt_submit_env *env, const cm_
     return acc;
 }
 
-/* Whole-submission rejections and statuses, once recipients and jobs are known. */
+static int any_blacklisted(const cm_msg_accepted *a)
+{
+    for (size_t i = 0; i < a->recipients_n; i++)
+        if (a->recipients[i].state == CM_RCPT_BLACKLISTED) return 1;
+    return 0;
+}
+
+/* Whole-submission rejections and statuses, once recipients and jobs are known. A
+ * submission whose only recipients are on the STOP list is accepted: its receipts say
+ * "blacklisted (STOP)" for them. */
 static void conclude(builder *b, const char *fatal)
 {
     rt_submission *s = b->s;
@@ -268,7 +284,7 @@ static void conclude(builder *b, const char *fatal)
         s->accepted.status = CM_ACCEPT_DUPLICATE;
         s->accepted.reason = arena_printf(b, CM_REASON_DUPLICATE_OF ":%s", env->dup_submission);
         s->n_jobs = 0;
-    } else if (s->n_jobs == 0)
+    } else if (s->n_jobs == 0 && !any_blacklisted(&s->accepted))
         reject_all(s, CM_REASON_NO_VALID_RECIPIENT);
     else if (s->accepted.status == CM_ACCEPT_DRY_RUN)
         s->n_jobs = 0;

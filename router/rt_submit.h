@@ -28,6 +28,9 @@ typedef struct {
     /* An earlier submission with the same sender and Message-ID, or NULL. */
     const char *dup_submission;
     uint64_t dup_at_ms;
+    /* > 0 when the account's STOP list holds the number (NULL: no lists). */
+    int (*blacklisted)(void *arg, const char *account, const char *e164);
+    void *blacklist_arg;
 } rt_submit_env;
 
 typedef struct {
