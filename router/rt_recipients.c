@@ -3,6 +3,8 @@
 #include "cm_map.h"
 #include "cm_reason.h"
 #include "rt_liste.h"
+#include "rt_table.h"
+#include "rt_xlsx.h"
 #include "rt_text.h"
 
 #include <errno.h>
@@ -78,6 +80,61 @@ static void on_list_line(unsigned line, const char *text, int rc, const cm_recip
 }
 
 /* Recipients from the envelope: SMS=... addresses, or the list of a multi address. */
+/* The list formats, in order of preference, each with its reader. */
+static int each_txt(const cm_bytes *d, int sms_prefix, void *arg, char *why, size_t cap)
+{
+    int rc = rt_liste_each(d, sms_prefix, on_list_line, arg);
+    if (rc == -EBADMSG) snprintf(why, cap, "not a text file");
+    return rc;
+}
+
+static int table_result(int rc, const rt_table_info *info, char *why, size_t cap)
+{
+    if (rc < 0)
+        snprintf(why, cap, "%s%s%s", rt_table_strerror(rc), info->detail[0] ? ": " : "",
+                 info->detail);
+    return rc < 0 ? rc : 0;
+}
+
+static int each_csv(const cm_bytes *d, int sms_prefix, void *arg, char *why, size_t cap)
+{
+    rt_table_info info;
+    return table_result(rt_table_each(d, on_list_line, arg, &info), &info, why, cap);
+}
+
+static int each_xlsx(const cm_bytes *d, int sms_prefix, void *arg, char *why, size_t cap)
+{
+    rt_table_info info;
+    return table_result(rt_xlsx_each(d, on_list_line, arg, &info), &info, why, cap);
+}
+
+static const struct {
+    const struct cm_wire_attachment *(*find)(const cm_msg_submit *m);
+    int (*each)(const cm_bytes *d, int sms_prefix, void *arg, char *why, size_t cap);
+} list_formats[] = {
+    {rt_liste_find, each_txt}, {rt_table_find, each_csv}, {rt_xlsx_find, each_xlsx}};
+
+/* Recipients from the list attachment; NULL or the reason that rejects it all. */
+static const char *take_list(collector *b, const cm_msg_submit *in, int sms_prefix)
+{
+    for (size_t f = 0; f < sizeof list_formats / sizeof *list_formats; f++) {
+        const struct cm_wire_attachment *att = list_formats[f].find(in);
+        size_t before = b->s->accepted.recipients_n;
+        char why[256] = "", reason[512];
+        if (!att) continue;
+        int rc = list_formats[f].each(&att->data, sms_prefix, b, why, sizeof why);
+        if (rc == -ENOMEM) *b->failed = 1;
+        if (rc == 0 || rc == -ENOMEM) return NULL;
+        b->s->accepted.recipients_n = before; /* the whole list is refused */
+        snprintf(reason, sizeof reason, CM_REASON_BAD_LIST ":%s:%s", att->name,
+                 why[0] ? why : "unreadable");
+        const char *r = cm_arena_strdup(&b->s->arena, reason);
+        if (!r) *b->failed = 1;
+        return r ? r : CM_REASON_BAD_LIST;
+    }
+    return CM_REASON_MULTI_NO_LIST;
+}
+
 const char *rt_recipients_collect(rt_submission *s, const cm_msg_submit *in, int *failed)
 {
     collector c = {s, failed}, *b = &c;
@@ -98,9 +155,8 @@ const char *rt_recipients_collect(rt_submission *s, const cm_msg_submit *in, int
             take_recipient(b, 0, local + 4, r.number_rc ? 0 : rc, &r);
             continue;
         }
-        const struct cm_wire_attachment *list = rt_liste_find(in);
-        if (!list) return CM_REASON_MULTI_NO_LIST;
-        if (rt_liste_each(&list->data, mode == CM_ADDR_MULTI, on_list_line, b) != 0) *failed = 1;
+        const char *why = take_list(b, in, mode == CM_ADDR_MULTI);
+        if (why) return why;
     }
     return NULL;
 }

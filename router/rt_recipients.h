@@ -1,14 +1,15 @@
 /* rt_recipients: the recipients of one submission (SPEC §1), gathered into
  * s->accepted.recipients (allocated in s->arena): SMS=... envelope addresses, or the
- * lines of the LISTE.TXT attachment of a multi@ / multi_sms@ address. Each invalid
+ * rows of the list attachment of a multi@ / multi_sms@ address: LISTE.TXT (rt_liste),
+ * else LISTE.CSV (rt_table), else LISTE.XLSX (rt_xlsx). Each invalid
  * address or line becomes a rejected recipient with its reason and line number; a
  * number given twice is kept once (later ones rejected as duplicates).
  *
  * rt_recipients_collect() returns NULL, or the reason that rejects the whole
- * submission ("error in the To field", "multi submission without LISTE.TXT
- * attachment"); *failed is set on ENOMEM. rt_recipients_field_names() returns the
- * field names present, '\t'-separated, in the arena (NULL on ENOMEM).
- * rt_recipients_fields() parses a recipient's "NAME=value\t..." back into fields. */
+ * submission as a cm_reason code (to_field, multi_no_list, bad_list:<file>:<why>); *failed is set
+ * on ENOMEM. rt_recipients_field_names() returns the field names present, '\t'-separated, in the
+ * arena (NULL on ENOMEM). rt_recipients_fields() parses a recipient's "NAME=value\t..." back into
+ * fields. */
 #ifndef RT_RECIPIENTS_H
 #define RT_RECIPIENTS_H
 

@@ -32,6 +32,8 @@ static const wording wordings[] = {
      "message déjà reçu sous le numéro %1 : il n'est pas envoyé une seconde fois",
      "already received as submission %1: not sent twice"},
     {CM_REASON_BLACKLISTED, "liste noire (STOP)", "blacklisted (STOP)"},
+    {CM_REASON_BAD_LIST, "liste de destinataires %1 illisible : %+",
+     "recipient list %1 unreadable: %+"},
 };
 
 /* The n-th (1-based) ':'-separated argument of reason, into arg. */
@@ -49,7 +51,12 @@ static void expand(const char *tmpl, const char *reason, char *buf, size_t cap)
     size_t len = 0;
     for (const char *t = tmpl; *t && len + 1 < cap; t++) {
         char arg[64];
-        if (t[0] == '%' && (t[1] == '1' || t[1] == '2')) {
+        if (t[0] == '%' && t[1] == '+') {
+            const char *rest = strchr(reason, ':');
+            rest = rest ? strchr(rest + 1, ':') : NULL;
+            len += (size_t)snprintf(buf + len, cap - len, "%s", rest ? rest + 1 : "");
+            t++;
+        } else if (t[0] == '%' && (t[1] == '1' || t[1] == '2')) {
             argument(reason, t[1] - '0', arg, sizeof arg);
             len += (size_t)snprintf(buf + len, cap - len, "%s", arg);
             t++;

@@ -4,9 +4,10 @@
  *
  * A reason is a code, optionally followed by ':'-separated arguments. Codes are listed
  * in cm_reason.c with their French and English wording ("%1", "%2" stand for the
- * arguments). cm_reason_render() writes the wording into buf (always NUL-terminated,
- * truncated to cap) and returns buf; a reason whose code is unknown (a text that
- * came from elsewhere, e.g. an SMSC error) is written as it is. Pure, no allocation. */
+ * arguments, "%+" for everything after the first argument). cm_reason_render() writes the wording
+ * into buf (always NUL-terminated, truncated to cap) and returns buf; a reason whose code is
+ * unknown (a text that came from elsewhere, e.g. an SMSC error) is written as it is. Pure, no
+ * allocation. */
 #ifndef CM_REASON_H
 #define CM_REASON_H
 
@@ -28,6 +29,7 @@
 #define CM_REASON_BAD_SEND_AT "bad_send_at"
 #define CM_REASON_DUPLICATE_OF "duplicate_of" /* :<submission> */
 #define CM_REASON_BLACKLISTED "blacklisted"
+#define CM_REASON_BAD_LIST "bad_list" /* :<file name>:<what is wrong, may hold ':'> */
 
 /* lang: "fr" (default for anything else) or "en". */
 const char *cm_reason_render(const char *reason, const char *lang, char *buf, size_t cap);

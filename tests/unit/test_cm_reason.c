@@ -27,6 +27,8 @@ static const struct {
      "ESME_RINVDSTADR (0x0000000B) invalid destination address"},
     {"no_route_extra", "en", "no_route_extra"},
     {"", "fr", ""},
+    {"bad_list:LISTE.CSV:no number column: header \"a;b\"", "en",
+     "recipient list LISTE.CSV unreadable: no number column: header \"a;b\""},
 };
 
 static void renders(void **state)

@@ -19,12 +19,13 @@
 
 typedef struct {
     const char *name, *from, *rcpt, *subject, *text, *liste;
-    const char *header; /* "Name: value" of one optional header */
-    uint64_t now;       /* 0: TUE_10H */
-    const char *dup;    /* an earlier submission with the same Message-ID */
-    int code;           /* SMTP reply */
-    int status;         /* enum cm_accept_status, 0 = no event */
-    const char *reason; /* acceptance reason (prefix) */
+    const char *liste_name; /* NULL: liste.txt */
+    const char *header;     /* "Name: value" of one optional header */
+    uint64_t now;           /* 0: TUE_10H */
+    const char *dup;        /* an earlier submission with the same Message-ID */
+    int code;               /* SMTP reply */
+    int status;             /* enum cm_accept_status, 0 = no event */
+    const char *reason;     /* acceptance reason (prefix) */
     size_t recipients, jobs;
     const char *rcpt_states;  /* one letter per recipient: Q queued, R rejected */
     const char *first_reason; /* reason of the first rejected recipient */
@@ -58,6 +59,13 @@ static const row rows[] = {
      .code = 250, .status = CM_ACCEPT_ACCEPTED, .reason = "", .recipients = 5, .jobs = 2,
      .rcpt_states = "QRRQR", .first_reason = "media_not_offered", .rendered = "Bonjour Jean Dupont",
      .parts = 1},
+    {"multi list as CSV", "compta@acme.test", "multi@sms.test", "", "Bonjour @NOM@",
+     "Numero;Nom\r\n0601020304;Durand\r\n06;X\r\n", .liste_name = "Liste.csv", .code = 250,
+     .status = CM_ACCEPT_ACCEPTED, .reason = "", .recipients = 2, .jobs = 1, .rcpt_states = "QR",
+     .first_reason = "invalid_number", .rendered = "Bonjour Durand", .parts = 1},
+    {"CSV without a number column", "compta@acme.test", "multi@sms.test", "", "x",
+     "Nom;Prenom\r\nDurand;Jean\r\n", .liste_name = "LISTE.CSV", .code = 250,
+     .status = CM_ACCEPT_REJECTED, .reason = "bad_list:LISTE.CSV:", .rcpt_states = ""},
     {"multi_sms list", "compta@acme.test", "multi_sms@sms.test", "", "Salut",
      "0601020304\n+447911123456\n", .code = 250, .status = CM_ACCEPT_ACCEPTED, .reason = "",
      .recipients = 2, .jobs = 1, .rcpt_states = "QR", .first_reason = "no_route",
@@ -143,7 +151,7 @@ static void check_event(const row *r, const rt_submission *s, uint64_t now)
 static void run_row(const row *r, const rt_submit_env *base)
 {
     char *rcpt[] = {(char *)r->rcpt};
-    struct cm_wire_attachment att = {"liste.txt",
+    struct cm_wire_attachment att = {(char *)(r->liste_name ? r->liste_name : "liste.txt"),
                                      {(uint8_t *)r->liste, r->liste ? strlen(r->liste) : 0}};
     cm_msg_submit m = {.id = "00",
                        .mail_from = (char *)r->from,
