@@ -1,7 +1,8 @@
 /* smsgw-router: wires the router process.
  *
  * Owns:     <state_dir>/router (LMDB queue: see rt_ctx.h); it is the only writer.
- *           Writes <state_dir>/blacklist (STOP lists) too, shared with smsgwctl.
+ *           Writes <state_dir>/blacklist (STOP lists) too, shared with smsgwctl;
+ *           reads <state_dir>/portability, which smsgwctl fills.
  * Binds:    router.listen_ingress (ROUTER: SUBMIT from ingress instances),
  *           router.listen_egress (ROUTER: CREDIT, RESULT, MO from egress instances).
  * Connects: dlr.listen (DEALER: ACCEPTED events).
@@ -78,6 +79,9 @@ static void open_store(rt_ctx *ctx)
     cm_store_attach(ctx->store, ctx->loop, on_store_fail, ctx);
     if ((rc = cm_blacklist_open(ctx->cfg->state_dir, 0, &ctx->blacklist)) != 0)
         cm_log_fatal("cannot open the STOP lists in %s: %s", ctx->cfg->state_dir, strerror(-rc));
+    if ((rc = cm_portability_open(ctx->cfg->state_dir, 0, &ctx->portability)) != 0)
+        cm_log_fatal("cannot open the portability database in %s: %s", ctx->cfg->state_dir,
+                     strerror(-rc));
 }
 
 int main(int argc, char **argv)

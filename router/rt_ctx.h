@@ -6,6 +6,7 @@
 #include "cm_accounts.h"
 #include "cm_blacklist.h"
 #include "cm_calendar.h"
+#include "cm_portability.h"
 #include "cm_config.h"
 #include "cm_handoff.h"
 #include "cm_store.h"
@@ -22,7 +23,8 @@ typedef struct rt_ctx {
     uv_loop_t *loop;
     void *zctx;
     cm_store *store;
-    cm_blacklist *blacklist; /* <state_dir>/blacklist, shared with smsgwctl */
+    cm_blacklist *blacklist;     /* <state_dir>/blacklist, shared with smsgwctl */
+    cm_portability *portability; /* <state_dir>/portability, filled by smsgwctl */
     cm_hub *ingress_hub, *egress_hub;
     cm_link *dlr_link;
     rt_feed *feed;

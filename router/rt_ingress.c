@@ -179,8 +179,13 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
 {
     rt_submission s;
     char mkey[1024], dup[32];
-    rt_submit_env env = {ctx->cfg, ctx->accounts,  &ctx->quiet,   rt_now_ms(), NULL,
-                         0,        is_blacklisted, ctx->blacklist};
+    rt_submit_env env = {.cfg = ctx->cfg,
+                         .accounts = ctx->accounts,
+                         .quiet = &ctx->quiet,
+                         .now_ms = rt_now_ms(),
+                         .portability = ctx->portability,
+                         .blacklisted = is_blacklisted,
+                         .blacklist_arg = ctx->blacklist};
     msgid_key(m, mkey, sizeof mkey);
     int rc = find_duplicate(ctx, txn, mkey, &env, dup, sizeof dup);
     if (rc) cm_log_fatal("queue store: %s", strerror(-rc));

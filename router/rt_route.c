@@ -1,12 +1,17 @@
 /* rt_route: see rt_route.h. Linear over the configured prefixes (a handful per
- * operator); the portability database will be consulted first when it exists. */
+ * operator); one LMDB read for the portability database. */
 #include "rt_route.h"
 
 #include <string.h>
 
-const cm_config_operator *rt_route_lookup(const cm_config *cfg, const char *e164)
+const cm_config_operator *rt_route_lookup(const cm_config *cfg, cm_portability *port,
+                                          const char *e164)
 {
     const cm_config_operator *best = NULL, *fallback = NULL;
+    char ported[64];
+    if (port && cm_portability_lookup(port, e164, ported, sizeof ported) == 0 &&
+        (best = cm_config_operator_find(cfg, ported)) != NULL)
+        return best;
     size_t best_len = 0;
     for (size_t i = 0; i < cfg->n_operators; i++) {
         const cm_config_operator *o = &cfg->operators[i];

@@ -155,7 +155,7 @@ static void make_job(builder *b, struct cm_wire_recipient *r, size_t ridx, size_
         return;
     }
     if (!*s->accepted.encoding) describe_text(b, text, &enc);
-    const cm_config_operator *op = rt_route_lookup(b->env->cfg, r->number);
+    const cm_config_operator *op = rt_route_lookup(b->env->cfg, b->env->portability, r->number);
     if (enc.info.chars > (size_t)b->acc->max_length)
         rt_recipients_reject(r, arena_printf(b, CM_REASON_TEXT_TOO_LONG ":%zu:%d", enc.info.chars,
                                              b->acc->max_length));

@@ -16,6 +16,7 @@
 #include "cm_accounts.h"
 #include "cm_calendar.h"
 #include "cm_config.h"
+#include "cm_portability.h"
 #include "cm_wire.h"
 
 #include <stdint.h>
@@ -28,6 +29,7 @@ typedef struct {
     /* An earlier submission with the same sender and Message-ID, or NULL. */
     const char *dup_submission;
     uint64_t dup_at_ms;
+    cm_portability *portability; /* NULL: none */
     /* > 0 when the account's STOP list holds the number (NULL: no lists). */
     int (*blacklisted)(void *arg, const char *account, const char *e164);
     void *blacklist_arg;

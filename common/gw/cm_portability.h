@@ -14,8 +14,9 @@
  *
  * cm_portability_lookup() copies the operator name into op[cap]: 0, -ENOENT (not
  * ported / no table), or a negative errno. cm_portability_import() returns the number
- * of rows loaded and counts refused lines in *bad; a file with no valid row is
- * refused (-EINVAL) so that a wrong file cannot empty the table. */
+ * of distinct numbers loaded (the last line for a number wins) and counts refused
+ * lines in *bad; a file with no valid row is refused (-EINVAL) so that a wrong file
+ * cannot empty the table. */
 #ifndef CM_PORTABILITY_H
 #define CM_PORTABILITY_H
 
