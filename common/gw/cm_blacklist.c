@@ -2,11 +2,12 @@
 #include "cm_blacklist.h"
 #include "cm_number.h"
 
+#include "cm_store.h"
+
 #include <errno.h>
 #include <lmdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define CM_BLACKLIST_MAP (8ULL << 30)
@@ -34,9 +35,10 @@ int cm_blacklist_open(const char *state_dir, int readonly, cm_blacklist **out)
     cm_blacklist *b = calloc(1, sizeof *b);
     if (!b) return -ENOMEM;
     snprintf(dir, sizeof dir, "%s/blacklist", state_dir);
-    if (!readonly && mkdir(dir, 0750) != 0 && errno != EEXIST) {
+    int made = readonly ? 0 : cm_mkdir_p(dir);
+    if (made) {
         free(b);
-        return -errno;
+        return made;
     }
     int rc = mdb_env_create(&b->env);
     if (!rc) rc = mdb_env_set_mapsize(b->env, CM_BLACKLIST_MAP);

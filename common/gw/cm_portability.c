@@ -2,12 +2,13 @@
 #include "cm_portability.h"
 #include "cm_number.h"
 
+#include "cm_store.h"
+
 #include <errno.h>
 #include <lmdb.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define CM_PORT_MAP (64ULL << 30)
 #define CM_PORT_OP_MAX 63
@@ -39,9 +40,10 @@ int cm_portability_open(const char *state_dir, int readonly, cm_portability **ou
     cm_portability *p = calloc(1, sizeof *p);
     if (!p) return -ENOMEM;
     snprintf(dir, sizeof dir, "%s/portability", state_dir);
-    if (!readonly && mkdir(dir, 0750) != 0 && errno != EEXIST) {
+    int made = readonly ? 0 : cm_mkdir_p(dir);
+    if (made) {
         free(p);
-        return -errno;
+        return made;
     }
     unsigned create = readonly ? 0 : MDB_CREATE;
     int rc = mdb_env_create(&p->env);

@@ -45,7 +45,7 @@ int cm_store_err(int rc)
     }
 }
 
-static int mkdir_p(const char *dir)
+int cm_mkdir_p(const char *dir)
 {
     char path[4096];
     size_t n = strlen(dir);
@@ -81,7 +81,7 @@ static int open_dbs(cm_store *s, const char *const *names)
 
 int cm_store_open(const char *dir, size_t map_size, const char *const *dbnames, cm_store **out)
 {
-    int rc = mkdir_p(dir), dead;
+    int rc = cm_mkdir_p(dir), dead;
     cm_store *s = rc ? NULL : calloc(1, sizeof *s);
     if (rc) return rc;
     if (!s) return -ENOMEM;

@@ -26,6 +26,9 @@
 typedef struct cm_store cm_store;
 typedef void (*cm_store_after_cb)(void *arg, int committed);
 
+/* Creates dir and its missing parents (mode 0750). 0 or a negative errno. */
+int cm_mkdir_p(const char *dir);
+
 /* dbnames is NULL-terminated. */
 int cm_store_open(const char *dir, size_t map_size, const char *const *dbnames, cm_store **out);
 /* Commits an open batch; when attached, the memory is freed once the loop has closed
