@@ -38,7 +38,7 @@ typedef struct rt_ctx {
 #define RT_DB_JOBS "jobs"               /* BE64 job id -> rt_job_rec + encoded JOB */
 #define RT_DB_TO_DLR "to_dlr"           /* handoff key -> encoded message, until dlr acks */
 #define RT_DB_SEEN "seen"               /* handoff keys already applied (RESULT, DELIVER) */
-#define RT_DB_LAST_SENT "last_sent"     /* E.164 -> account "\n" submission "\n" ms (for MO) */
+#define RT_DB_LAST_SENT "last_sent"     /* E.164 -> who last messaged it (rt_mo) */
 #define RT_DB_MSGIDS "msgids"           /* sender, newline, Message-ID -> u64 ms + number */
 
 /* The header of a record in RT_DB_JOBS, followed by the encoded JOB. Native byte

@@ -44,13 +44,13 @@ static int apply_result(rt_ctx *ctx, MDB_txn *txn, const void *payload, size_t l
     return rc;
 }
 
-static int apply_mo(rt_ctx *ctx, MDB_txn *txn, const void *payload, size_t len)
+static int apply_mo(rt_ctx *ctx, MDB_txn *txn, const char *key, const void *payload, size_t len)
 {
     cm_arena *arena = NULL;
     cm_msg_deliver d;
     int rc = 0;
     if (cm_wire_decode_deliver(payload, len, &arena, &d) == 0)
-        rc = rt_mo_apply(ctx, txn, &d);
+        rc = rt_mo_apply(ctx, txn, key, &d);
     else
         cm_warn("malformed mobile-originated message dropped");
     cm_arena_free(arena);
@@ -70,7 +70,7 @@ void rt_egress_item(cm_hub *h, const cm_peer *from, const char *key, const void 
     int rc = txn ? cm_commit_seen(txn, cm_store_dbi(ctx->store, RT_DB_SEEN), key) : -EIO;
     if (rc == 0)
         rc = type == CM_MSG_RESULT ? apply_result(ctx, txn, payload, len)
-                                   : apply_mo(ctx, txn, payload, len);
+                                   : apply_mo(ctx, txn, key, payload, len);
     if (rc == 0 || rc == -EEXIST) rc = cm_commit_ack(ctx->store, h, from, key, NULL, 0);
     if (rc) cm_log_fatal("queue store: %s", strerror(-rc));
 }

@@ -77,14 +77,16 @@ static int is_blacklisted(void *arg, const char *account, const char *e164)
     return rc;
 }
 
-/* Who last messaged each number, for mobile-originated replies and STOP (rt_mo). */
+/* Who last messaged each number, for STOP and SMS replies (rt_mo): a record
+ * "account\nsubmission\nms\nreply_to". */
 static int put_last_sent(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
 {
     MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_LAST_SENT);
-    char v[256];
-    int n = snprintf(v, sizeof v, "%s\n%s\n%llu", s->accepted.account, s->accepted.submission,
-                     (unsigned long long)s->accepted.at_ms);
-    int rc = n > 0 && (size_t)n < sizeof v ? 0 : -EINVAL;
+    char v[1024];
+    int n = snprintf(v, sizeof v, "%s\n%s\n%llu\n%s", s->accepted.account, s->accepted.submission,
+                     (unsigned long long)s->accepted.at_ms, s->accepted.reply_to);
+    if (n < 0 || (size_t)n >= sizeof v) return 0; /* an absurd address: no reply forwarding */
+    int rc = 0;
     for (size_t k = 0; k < s->n_jobs && !rc; k++) {
         const char *number = s->accepted.recipients[s->job_rcpt[k]].number;
         rc = cm_store_put(txn, dbi, number, strlen(number), v, (size_t)n, 0);

@@ -3,9 +3,11 @@
 #include "cm_log.h"
 #include "cm_number.h"
 #include "cm_sms.h"
+#include "rt_dlr_out.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,28 +44,69 @@ static const char *account_of_shortcode(const cm_config *cfg, const char *dest)
     return NULL;
 }
 
-/* Fills account and submission from RT_DB_LAST_SENT; -ENOENT if never messaged. */
-static int last_sent(rt_ctx *ctx, MDB_txn *txn, const char *e164, char *account, char *sub,
-                     size_t cap)
+typedef struct {
+    char account[128], submission[64], reply_to[512];
+    uint64_t at_ms;
+} last_sent;
+
+/* Reads RT_DB_LAST_SENT for e164 ("account\nsubmission\nms\nreply_to"); -ENOENT if
+ * never messaged, -EBADMSG for a record it cannot read. */
+static int read_last_sent(rt_ctx *ctx, MDB_txn *txn, const char *e164, last_sent *out)
 {
     MDB_val v;
-    char rec[256];
+    char rec[1024], *f[4];
     int rc = cm_store_get(txn, cm_store_dbi(ctx->store, RT_DB_LAST_SENT), e164, strlen(e164), &v);
     if (rc) return rc;
-    snprintf(rec, sizeof rec, "%.*s", (int)v.mv_size, (const char *)v.mv_data);
-    char *nl = strchr(rec, '\n'), *nl2 = nl ? strchr(nl + 1, '\n') : NULL;
-    if (!nl || !nl2) return -EBADMSG;
-    *nl = *nl2 = 0;
-    if (strlen(rec) >= cap || strlen(nl + 1) >= cap) return -EBADMSG;
-    memcpy(account, rec, strlen(rec) + 1);
-    memcpy(sub, nl + 1, strlen(nl + 1) + 1);
+    if (v.mv_size >= sizeof rec) return -EBADMSG;
+    memcpy(rec, v.mv_data, v.mv_size);
+    rec[v.mv_size] = 0;
+    f[0] = rec;
+    for (int i = 1; i < 4; i++) {
+        char *nl = strchr(f[i - 1], '\n');
+        if (!nl) return -EBADMSG;
+        *nl = 0;
+        f[i] = nl + 1;
+    }
+    if (strlen(f[0]) >= sizeof out->account || strlen(f[1]) >= sizeof out->submission ||
+        strlen(f[3]) >= sizeof out->reply_to)
+        return -EBADMSG;
+    strcpy(out->account, f[0]);
+    strcpy(out->submission, f[1]);
+    strcpy(out->reply_to, f[3]);
+    out->at_ms = strtoull(f[2], NULL, 10);
     return 0;
 }
 
-int rt_mo_apply(rt_ctx *ctx, MDB_txn *txn, const cm_msg_deliver *d)
+/* Queues the reply for dlr to mail to the sender of the submission it answers. */
+static int forward_reply(rt_ctx *ctx, MDB_txn *txn, const char *key, const cm_msg_deliver *d,
+                         const char *e164, const char *text, const last_sent *ls)
 {
-    char e164[CM_E164_BUFSZ], plus[40], account[128] = "", sub[128] = "";
+    const cm_config_account *acc = cm_config_account_find(ctx->cfg, ls->account);
+    uint64_t window = (uint64_t)ctx->cfg->router.mo_reply_days * 86400000;
+    if (!ls->reply_to[0] || !acc || rt_now_ms() - ls->at_ms > window) {
+        cm_info("reply from %s to account %s (submission %s) not forwarded: no recent sender", e164,
+                ls->account, ls->submission);
+        return 0;
+    }
+    cm_msg_mo_reply r = {(char *)e164, d->dest_addr,           (char *)text,         d->at_ms,
+                         acc->name,    (char *)ls->submission, (char *)ls->reply_to, acc->lang};
+    cm_wbuf w = {0};
+    char okey[600];
+    snprintf(okey, sizeof okey, "mo:%s", key);
+    int rc = cm_wire_encode_mo_reply(&r, &w);
+    if (!rc) rc = rt_dlr_out_put(ctx, txn, okey, w.data, w.len);
+    cm_wbuf_free(&w);
+    if (!rc)
+        cm_info("reply from %s to submission %s forwarded to <%s>", e164, ls->submission,
+                ls->reply_to);
+    return rc;
+}
+
+int rt_mo_apply(rt_ctx *ctx, MDB_txn *txn, const char *key, const cm_msg_deliver *d)
+{
+    char e164[CM_E164_BUFSZ], plus[40];
     char *text = NULL;
+    last_sent ls = {0};
     snprintf(plus, sizeof plus, "+%s", d->source_addr);
     if (cm_number_normalise(d->source_addr[0] == '+' ? d->source_addr : plus, e164, sizeof e164) ||
         cm_sms_decode(d->data_coding, d->short_message.data, d->short_message.len,
@@ -73,22 +116,21 @@ int rt_mo_apply(rt_ctx *ctx, MDB_txn *txn, const cm_msg_deliver *d)
         free(text);
         return 0;
     }
-    const char *by_code = account_of_shortcode(ctx->cfg, d->dest_addr);
-    int rc = last_sent(ctx, txn, e164, account, sub, sizeof account);
-    if (by_code) snprintf(account, sizeof account, "%s", by_code);
+    int rc = read_last_sent(ctx, txn, e164, &ls);
     if (rc && rc != -ENOENT && rc != -EBADMSG) {
         free(text);
         return rc;
     }
+    const char *by_code = account_of_shortcode(ctx->cfg, d->dest_addr);
+    const char *account = by_code ? by_code : ls.account;
     rc = 0;
     if (!account[0])
         cm_warn("mobile-originated SMS from %s to %s: no account messaged it", e164, d->dest_addr);
     else if (rt_mo_is_stop(text)) {
         rc = cm_blacklist_add(ctx->blacklist, account, e164, rt_now_ms(), "mo");
         if (!rc) cm_info("STOP from %s: on the STOP list of account %s", e164, account);
-    } else
-        cm_info("reply from %s to account %s (submission %s): %zu bytes", e164, account,
-                sub[0] ? sub : "?", strlen(text));
+    } else if (ls.account[0])
+        rc = forward_reply(ctx, txn, key, d, e164, text, &ls);
     free(text);
     return rc;
 }

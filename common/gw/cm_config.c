@@ -2,6 +2,8 @@
  * tree (so the libconfig tree can be dropped at once), applies defaults, refuses
  * unknown keys. */
 #include "cm_config.h"
+
+#include "cm_http.h"
 #include "cm_calendar.h"
 
 #include <errno.h>
@@ -97,6 +99,17 @@ static char **get_strs(ctx *c, const config_setting_t *g, const char *key, size_
     return v;
 }
 
+/* metrics_listen of group g: "" (no listener) or "HOST:PORT" / "[V6]:PORT" (cm_http). */
+static char *get_listen(ctx *c, const config_setting_t *g)
+{
+    char *v = get_str(c, g, "metrics_listen", "");
+    struct sockaddr_storage sa;
+    if (v && *v && cm_http_parse_listen(v, &sa) != 0)
+        fail(c, config_setting_get_member(g, "metrics_listen"),
+             "metrics_listen must be \"HOST:PORT\" or \"[IPV6]:PORT\"");
+    return v;
+}
+
 static const char *const bind_keys[] = {"host", "port",  "system_id", "password", "system_type",
                                         "mode", "count", "window",    "max_rate", NULL};
 
@@ -124,14 +137,14 @@ static void read_bind(ctx *c, const config_setting_t *g, cm_config_bind *b)
 }
 
 static const char *const operator_keys[] = {
-    "name",           "prefixes",           "default",    "binds",
-    "enquire_link_s", "response_timeout_s", "source_ton", "source_npi",
-    "long_method",    "gsm_coding",         NULL};
+    "name",       "prefixes",   "default",     "binds",      "enquire_link_s", "response_timeout_s",
+    "source_ton", "source_npi", "long_method", "gsm_coding", "metrics_listen", NULL};
 
 static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator *o)
 {
     check_keys(c, g, operator_keys);
     o->name = get_str(c, g, "name", NULL);
+    o->metrics_listen = get_listen(c, g);
     o->prefixes = get_strs(c, g, "prefixes", &o->n_prefixes);
     o->is_default = get_bool(c, g, "default", 0);
     o->enquire_link_s = (int)get_int(c, g, "enquire_link_s", 30);
@@ -156,8 +169,28 @@ static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator 
 }
 
 static const char *const account_keys[] = {
-    "name",          "senders",     "sender_id",    "lang",         "max_length", "commercial",
-    "transliterate", "require_spf", "require_dkim", "stop_mention", "dedup_days", NULL};
+    "name",       "senders",       "sender_id",   "lang",         "max_length",
+    "commercial", "transliterate", "require_spf", "require_dkim", "stop_mention",
+    "dedup_days", "smtp_users",    NULL};
+static const char *const smtp_user_keys[] = {"user", "password_hash", NULL};
+
+/* accounts.smtp_users: ( { user = "..."; password_hash = "$6$..."; }, ... ) */
+static void read_smtp_users(ctx *c, const config_setting_t *g, cm_config_account *a)
+{
+    const config_setting_t *l = config_setting_get_member(g, "smtp_users");
+    int n = l ? config_setting_length(l) : 0;
+    if (l && !config_setting_is_list(l)) fail(c, l, "smtp_users must be a list of groups");
+    a->smtp_users = calloc((size_t)n + 1, sizeof *a->smtp_users);
+    for (int i = 0; a->smtp_users && i < n; i++) {
+        const config_setting_t *u = config_setting_get_elem(l, i);
+        cm_config_smtp_user *su = &a->smtp_users[a->n_smtp_users++];
+        check_keys(c, u, smtp_user_keys);
+        su->user = get_str(c, u, "user", NULL);
+        su->password_hash = get_str(c, u, "password_hash", NULL);
+        if (su->password_hash[0] != '$' || strchr(su->password_hash + 1, '$') == NULL)
+            fail(c, u, "password_hash must be a crypt(3) hash such as \"$6$salt$...\"");
+    }
+}
 
 static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a)
 {
@@ -173,6 +206,7 @@ static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a
     a->require_dkim = get_bool(c, g, "require_dkim", 0);
     a->stop_mention = get_str(c, g, "stop_mention", " STOP au 36105");
     a->dedup_days = (int)get_int(c, g, "dedup_days", 7);
+    read_smtp_users(c, g, a);
     if (strcmp(a->lang, "fr") && strcmp(a->lang, "en")) fail(c, g, "lang must be \"fr\" or \"en\"");
     if (a->max_length < 1) fail(c, g, "max_length must be positive");
 }
@@ -181,11 +215,78 @@ static const char *const top_keys[] = {"domain", "state_dir", "log_level", "ingr
                                        "dlr",    "operators", "accounts",  "quiet_hours", NULL};
 static const char *const quiet_keys[] = {"window", "days", "holidays", NULL};
 static const char *const ingress_keys[] = {
-    "listen", "hostname", "max_message_size", "max_recipients", "router_timeout_ms", NULL};
-static const char *const router_keys[] = {"listen_ingress", "listen_egress", "job_timeout_s",
-                                          "validity_s", NULL};
-static const char *const dlr_keys[] = {"listen",      "smarthost",   "from",
-                                       "retry_min_s", "retry_max_s", NULL};
+    "listen", "metrics_listen", "hostname", "max_message_size", "max_recipients",
+    "router_timeout_ms",
+    /* limits */
+    "max_sessions", "max_sessions_per_ip", "greet_wait_ms", "command_timeout_ms", "data_timeout_ms",
+    "min_data_rate", "soft_error_limit", "hard_error_limit", "error_delay_ms", "junk_command_limit",
+    "max_header_size", "mime_max_depth", "mime_max_parts", "tls_cert_file", "tls_key_file",
+    "submission_listen", NULL};
+static const char *const router_keys[] = {"listen_ingress",
+                                          "listen_egress",
+                                          "job_timeout_s",
+                                          "validity_s",
+                                          "metrics_listen",
+                                          "mo_reply_days",
+                                          NULL};
+static const char *const dlr_keys[] = {"listen",
+                                       "smarthost",
+                                       "from",
+                                       "retry_min_s",
+                                       "retry_max_s",
+                                       "metrics_listen",
+                                       "expiry_grace_s",
+                                       "seen_retention_days",
+                                       "msgid_retention_days",
+                                       "submission_retention_days",
+                                       "unmatched_retention_days",
+                                       NULL};
+
+/* dlr's waiting and keeping periods (read by smsgw-dlr and smsgwctl). */
+static void read_dlr_periods(ctx *c, const config_setting_t *dl, cm_config *cfg)
+{
+    cfg->dlr.expiry_grace_s = (int)get_int(c, dl, "expiry_grace_s", 900);
+    cfg->dlr.seen_retention_days = (int)get_int(c, dl, "seen_retention_days", 7);
+    cfg->dlr.msgid_retention_days = (int)get_int(c, dl, "msgid_retention_days", 7);
+    cfg->dlr.submission_retention_days = (int)get_int(c, dl, "submission_retention_days", 30);
+    cfg->dlr.unmatched_retention_days = (int)get_int(c, dl, "unmatched_retention_days", 30);
+    if (cfg->dlr.expiry_grace_s < 0 || cfg->dlr.seen_retention_days < 1 ||
+        cfg->dlr.msgid_retention_days < 1 || cfg->dlr.submission_retention_days < 1 ||
+        cfg->dlr.unmatched_retention_days < 1)
+        fail(c, dl, "dlr: a period is out of range");
+}
+
+/* The ingress limits; names and defaults follow Postfix's smtpd where it has one. */
+static void read_ingress_limits(ctx *c, const config_setting_t *in, cm_config *cfg)
+{
+    struct cm_config_ingress *i = &cfg->ingress;
+    i->max_sessions = (int)get_int(c, in, "max_sessions", 1000);
+    i->max_sessions_per_ip = (int)get_int(c, in, "max_sessions_per_ip", 50);
+    i->greet_wait_ms = (int)get_int(c, in, "greet_wait_ms", 0);
+    i->command_timeout_ms = (int)get_int(c, in, "command_timeout_ms", 300000);
+    i->data_timeout_ms = (int)get_int(c, in, "data_timeout_ms", 600000);
+    i->min_data_rate = (int)get_int(c, in, "min_data_rate", 500);
+    i->soft_error_limit = (int)get_int(c, in, "soft_error_limit", 10);
+    i->hard_error_limit = (int)get_int(c, in, "hard_error_limit", 20);
+    i->error_delay_ms = (int)get_int(c, in, "error_delay_ms", 1000);
+    i->junk_command_limit = (int)get_int(c, in, "junk_command_limit", 100);
+    i->max_header_size = get_int(c, in, "max_header_size", 102400);
+    i->mime_max_depth = (int)get_int(c, in, "mime_max_depth", 100);
+    i->mime_max_parts = (int)get_int(c, in, "mime_max_parts", 1000);
+    if (i->max_sessions < 1 || i->max_sessions_per_ip < 1 || i->greet_wait_ms < 0 ||
+        i->command_timeout_ms < 1 || i->data_timeout_ms < 1 || i->min_data_rate < 0 ||
+        i->soft_error_limit < 1 || i->hard_error_limit < 1 || i->error_delay_ms < 0 ||
+        i->junk_command_limit < 1 || i->max_header_size < 1 || i->mime_max_depth < 1 ||
+        i->mime_max_parts < 1)
+        fail(c, in, "ingress: a limit is out of range");
+    i->tls_cert_file = get_str(c, in, "tls_cert_file", "");
+    i->tls_key_file = get_str(c, in, "tls_key_file", "");
+    i->submission_listen = get_str(c, in, "submission_listen", "");
+    if (!*i->tls_cert_file != !*i->tls_key_file)
+        fail(c, in, "ingress: tls_cert_file and tls_key_file go together");
+    if (*i->submission_listen && !*i->tls_cert_file)
+        fail(c, in, "ingress: submission_listen needs tls_cert_file and tls_key_file");
+}
 
 static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
 {
@@ -200,19 +301,25 @@ static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
     cfg->state_dir = get_str(c, root, "state_dir", "/var/lib/smsgw");
     cfg->log_level = get_str(c, root, "log_level", "info");
     cfg->ingress.listen = get_str(c, in, "listen", "0.0.0.0:25");
+    cfg->ingress.metrics_listen = get_listen(c, in);
     cfg->ingress.hostname = get_str(c, in, "hostname", cfg->domain);
     cfg->ingress.max_message_size = get_int(c, in, "max_message_size", 10240000);
     cfg->ingress.max_recipients = (int)get_int(c, in, "max_recipients", 1000);
     cfg->ingress.router_timeout_ms = (int)get_int(c, in, "router_timeout_ms", 10000);
+    read_ingress_limits(c, in, cfg);
     cfg->router.listen_ingress = get_str(c, rt, "listen_ingress", "tcp://127.0.0.1:7101");
     cfg->router.listen_egress = get_str(c, rt, "listen_egress", "tcp://127.0.0.1:7102");
+    cfg->router.metrics_listen = get_listen(c, rt);
     cfg->router.job_timeout_s = (int)get_int(c, rt, "job_timeout_s", 120);
     cfg->router.validity_s = (int)get_int(c, rt, "validity_s", 172800);
+    cfg->router.mo_reply_days = (int)get_int(c, rt, "mo_reply_days", 7);
     cfg->dlr.listen = get_str(c, dl, "listen", "tcp://127.0.0.1:7103");
+    cfg->dlr.metrics_listen = get_listen(c, dl);
     cfg->dlr.smarthost = get_str(c, dl, "smarthost", "smtp://127.0.0.1:25");
     cfg->dlr.from = get_str(c, dl, "from", NULL);
     cfg->dlr.retry_min_s = (int)get_int(c, dl, "retry_min_s", 30);
     cfg->dlr.retry_max_s = (int)get_int(c, dl, "retry_max_s", 3600);
+    read_dlr_periods(c, dl, cfg);
     const config_setting_t *qh = config_lookup(cf, "quiet_hours");
     check_keys(c, qh, quiet_keys);
     cfg->quiet_hours.window = get_str(c, qh, "window", "08:00-21:00");
@@ -294,6 +401,7 @@ void cm_config_free(cm_config *c)
         }
         free(o->binds);
         free(o->name);
+        free(o->metrics_listen);
         free_strs(o->prefixes, o->n_prefixes);
     }
     for (size_t i = 0; i < c->n_accounts; i++) {
@@ -303,6 +411,11 @@ void cm_config_free(cm_config *c)
         free(a->sender_id);
         free(a->lang);
         free(a->stop_mention);
+        for (size_t j = 0; j < a->n_smtp_users; j++) {
+            free(a->smtp_users[j].user);
+            free(a->smtp_users[j].password_hash);
+        }
+        free(a->smtp_users);
     }
     free(c->operators);
     free(c->accounts);
@@ -313,7 +426,13 @@ void cm_config_free(cm_config *c)
                     c->state_dir,
                     c->log_level,
                     c->ingress.listen,
+                    c->ingress.metrics_listen,
+                    c->router.metrics_listen,
+                    c->dlr.metrics_listen,
                     c->ingress.hostname,
+                    c->ingress.tls_cert_file,
+                    c->ingress.tls_key_file,
+                    c->ingress.submission_listen,
                     c->router.listen_ingress,
                     c->router.listen_egress,
                     c->dlr.listen,

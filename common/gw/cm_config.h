@@ -25,7 +25,8 @@ typedef struct {
 
 typedef struct {
     char *name;
-    char **prefixes; /* E.164 prefixes with '+' */
+    char **prefixes;      /* E.164 prefixes with '+' */
+    char *metrics_listen; /* of this operator's egress, "" = none */
     size_t n_prefixes;
     int is_default; /* serves numbers no other operator's prefix matches */
     cm_config_bind *binds;
@@ -35,6 +36,12 @@ typedef struct {
     enum cm_long_method long_method;
     int gsm_coding; /* data_coding for GSM 7-bit text: 0 or 3 */
 } cm_config_operator;
+
+/* SMTP AUTH credentials of an account (submission listener). */
+typedef struct {
+    char *user;
+    char *password_hash; /* crypt(3) format: "$6$salt$..." (SHA-512), "$y$..." */
+} cm_config_smtp_user;
 
 typedef struct {
     char *name;
@@ -48,29 +55,52 @@ typedef struct {
     int require_spf, require_dkim; /* refuse mail whose SPF / aligned DKIM did not pass */
     char *stop_mention;            /* appended to commercial SMS under a custom sender name */
     int dedup_days;                /* same sender + Message-ID within this many days = duplicate */
+    cm_config_smtp_user *smtp_users;
+    size_t n_smtp_users;
 } cm_config_account;
 
 typedef struct {
     char *domain;
     char *state_dir;
     char *log_level;
-    struct {
-        char *listen; /* "127.0.0.1:2525" */
+    struct cm_config_ingress {
+        char *listen;         /* "127.0.0.1:2525" */
+        char *metrics_listen; /* HTTP metrics/status "HOST:PORT", "" = none (cm_metrics) */
         char *hostname;
         long max_message_size;
         int max_recipients;
         int router_timeout_ms;
+        /* limits (smtp-ingress; Postfix-like defaults, see smsgw.conf.example) */
+        int max_sessions, max_sessions_per_ip;
+        int greet_wait_ms; /* pregreet test; 0 = peek only */
+        int command_timeout_ms, data_timeout_ms;
+        int min_data_rate; /* octets/s during DATA, 0 = off */
+        int soft_error_limit, hard_error_limit, error_delay_ms;
+        int junk_command_limit;
+        long max_header_size;
+        int mime_max_depth, mime_max_parts;
+        /* STARTTLS (both "" = not offered) and the submission listener ("" = none) */
+        char *tls_cert_file, *tls_key_file;
+        char *submission_listen;
     } ingress;
     struct {
         char *listen_ingress, *listen_egress;
+        char *metrics_listen;
         int job_timeout_s;
         int validity_s;
+        int mo_reply_days; /* SMS replies are mailed to who messaged the number this recently */
     } router;
     struct {
         char *listen;
+        char *metrics_listen;
         char *smarthost; /* "smtp://127.0.0.1:2526" */
         char *from;      /* receipts' sender address */
         int retry_min_s, retry_max_s;
+        int expiry_grace_s;            /* wait after a submission's validity before "expired" */
+        int seen_retention_days;       /* handoff keys kept for idempotency */
+        int msgid_retention_days;      /* SMSC message id -> part mappings */
+        int submission_retention_days; /* submissions after their final receipt */
+        int unmatched_retention_days;  /* receipts no submission claimed */
     } dlr;
     cm_config_operator *operators;
     size_t n_operators;

@@ -15,6 +15,7 @@
  *   DELIVER  egress  -> dlr (receipts) or -> router (mobile-originated)
  *                                  key "dlv:<operator>:<egress epoch>:<counter>"
  *   ACCEPTED router  -> dlr        key "acc:<submission>"
+ *   MO_REPLY router  -> dlr        key "mo:<the DELIVER's key>"
  *
  * Ownership: cm_wire_encode_T() fills a cm_wbuf the caller frees (cm_wbuf_free);
  * it borrows the struct. cm_wire_decode_T() allocates everything it returns in
@@ -38,6 +39,7 @@ enum cm_msg_type {
     CM_MSG_RESULT = 5,
     CM_MSG_DELIVER = 6,
     CM_MSG_ACCEPTED = 7,
+    CM_MSG_MO_REPLY = 8,
 };
 
 typedef struct {
@@ -180,6 +182,19 @@ enum cm_accept_status {
     X(LIST, recipients, recipient)
 // clang-format on
 
+// clang-format off
+/* router -> dlr: an SMS reply to a submission, to be mailed to its sender (SPEC §6). */
+#define CM_MSG_MO_REPLY_FIELDS(X)                                                         \
+    X(STR, from, _)                   /* E.164 of the phone that replied */               \
+    X(STR, to, _)                     /* the address it was sent to (sender id, code) */  \
+    X(STR, text, _)                   /* UTF-8 */                                         \
+    X(U64, at_ms, _)                                                                      \
+    X(STR, account, _)                                                                    \
+    X(STR, submission, _)             /* the submission it answers */                     \
+    X(STR, reply_to, _)               /* who gets the mail */                             \
+    X(STR, lang, _)                   /* "fr" or "en" */
+// clang-format on
+
 enum cm_auth_result { CM_AUTH_NONE = 0, CM_AUTH_PASS = 1, CM_AUTH_FAIL = 2, CM_AUTH_TEMPERROR = 3 };
 
 /* Struct generation. */
@@ -201,10 +216,17 @@ struct cm_wire_recipient {
     CM_REC_RECIPIENT(CM_WIRE_FIELD)
 };
 
-#define CM_WIRE_MESSAGES(M)                                                                        \
-    M(submit, SUBMIT)                                                                              \
-    M(submit_reply, SUBMIT_REPLY)                                                                  \
-    M(job, JOB) M(credit, CREDIT) M(result, RESULT) M(deliver, DELIVER) M(accepted, ACCEPTED)
+// clang-format off
+#define CM_WIRE_MESSAGES(M)                                                               \
+    M(submit, SUBMIT)                                                                     \
+    M(submit_reply, SUBMIT_REPLY)                                                         \
+    M(job, JOB)                                                                           \
+    M(credit, CREDIT)                                                                     \
+    M(result, RESULT)                                                                     \
+    M(deliver, DELIVER)                                                                   \
+    M(accepted, ACCEPTED)                                                                 \
+    M(mo_reply, MO_REPLY)
+// clang-format on
 
 #define CM_WIRE_DECLARE(name, NAME)                                                                \
     typedef struct cm_msg_##name {                                                                 \

@@ -86,7 +86,7 @@ static void bad_configs_refused(void **state)
         cases++;
     }
     fclose(f);
-    assert_int_equal(cases, 17);
+    assert_true(cases >= 17); /* every line is a case; none may be skipped silently */
 }
 
 int main(void)
