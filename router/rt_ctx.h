@@ -42,7 +42,7 @@ typedef struct rt_ctx {
 #define RT_DB_MSGIDS "msgids"           /* sender, newline, Message-ID -> u64 ms + number */
 
 /* The header of a record in RT_DB_JOBS, followed by the encoded JOB. Native byte
- * order: only this process reads it. */
+ * order: only this process and smsgwctl (same host, same build) read it. */
 typedef struct {
     uint32_t attempt; /* attempts made so far */
     uint32_t reserved;
