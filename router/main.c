@@ -10,7 +10,6 @@
  * Signals:  SIGTERM/SIGINT stop taking submissions and jobs out, commit, exit 0;
  *           SIGHUP reloads accounts and quiet hours (rt_config). */
 #include "cm_log.h"
-#include "cm_metrics.h"
 #include "rt_config.h"
 #include "rt_ctx.h"
 #include "rt_dlr_out.h"
@@ -114,13 +113,9 @@ int main(int argc, char **argv)
     }
     cm_info("ready: %s and %s, state in %s", ctx.cfg->router.listen_ingress,
             ctx.cfg->router.listen_egress, ctx.cfg->state_dir);
-    cm_metrics *metrics;
-    const char *ml = ctx.cfg->router.metrics_listen;
-    int mrc = cm_metrics_create(ctx.loop, "smsgw-router", ml, &metrics);
-    if (mrc != 0) cm_log_fatal("metrics_listen %s: %s", ml, strerror(-mrc));
-    cm_metrics_watch_store(metrics, "router", ctx.store, rt_dbs);
+    rt_metrics_start(&ctx, rt_dbs);
     uv_run(ctx.loop, UV_RUN_DEFAULT);
-    cm_metrics_free(metrics);
+    rt_metrics_stop(&ctx);
     if (cm_store_batch_commit(ctx.store) != 0) cm_log_fatal("queue store: final commit failed");
     cm_info("stopped");
     return 0;

@@ -10,6 +10,7 @@
 #include "cm_config.h"
 #include "cm_handoff.h"
 #include "cm_store.h"
+#include "rt_metrics.h"
 
 #include <uv.h>
 
@@ -28,6 +29,7 @@ typedef struct rt_ctx {
     cm_hub *ingress_hub, *egress_hub;
     cm_link *dlr_link;
     rt_feed *feed;
+    rt_metrics metrics;
     int draining; /* SIGTERM received: no new jobs go out */
 } rt_ctx;
 

@@ -28,6 +28,10 @@ static int apply_result(rt_ctx *ctx, MDB_txn *txn, const void *payload, size_t l
     int rc = cm_wire_decode_result(payload, len, &arena, &r);
     if (rc == 0) {
         rc = rt_feed_result(ctx->feed, txn, &r);
+        cm_metrics_add(ctx->metrics.results, 1, r.operator_name,
+                       r.status == CM_RESULT_SUBMITTED ? "submitted"
+                       : r.status == CM_RESULT_RETRY   ? "retry"
+                                                       : "failed");
         if (rc >= 0)
             cm_info("submission %s job %" PRIu64 " attempt %u: %s%s%s", r.submission, r.job_id,
                     r.attempt,

@@ -18,6 +18,7 @@ enum job_state { JOB_READY, JOB_WAITING, JOB_INFLIGHT };
 typedef struct job {
     struct job *prev, *next;
     uint64_t id, due_ms; /* WAITING: not before; INFLIGHT: deadline */
+    uint64_t since_ms;   /* loop time it entered its state */
     uint32_t attempt;
     int op, peer;
     enum job_state state;
@@ -74,6 +75,7 @@ static void move_to(rt_feed *f, job *j, enum job_state st, uint64_t due)
     list_remove(list_of(f, j), j);
     j->state = st;
     j->due_ms = due;
+    j->since_ms = uv_now(f->ctx->loop);
     list_push(list_of(f, j), j);
 }
 
@@ -149,7 +151,12 @@ int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t
         free(j);
         return -ENOMEM;
     }
-    *j = (job){.id = job_id, .attempt = attempt, .op = op, .peer = -1, .state = JOB_READY};
+    *j = (job){.id = job_id,
+               .attempt = attempt,
+               .op = op,
+               .peer = -1,
+               .state = JOB_READY,
+               .since_ms = uv_now(f->ctx->loop)};
     if (release_ms > rt_now_ms()) {
         j->state = JOB_WAITING;
         j->due_ms = loop_time_of(f, release_ms);
@@ -356,8 +363,19 @@ static void on_timer(uv_timer_t *t)
     rt_feed_dispatch_all(f);
 }
 
-size_t rt_feed_backlog(const rt_feed *f, const char *operator_name)
+void rt_feed_stats(const rt_feed *f, size_t op, rt_feed_op_stats *out)
 {
-    int op = op_index(f, operator_name);
-    return op < 0 ? 0 : f->ready[op].n;
+    uint64_t now = uv_now(f->ctx->loop);
+    memset(out, 0, sizeof *out);
+    out->ready = f->ready[op].n;
+    if (f->ready[op].head) out->oldest_ready_ms = now - f->ready[op].head->since_ms;
+    for (const job *j = f->waiting.head; j; j = j->next)
+        out->waiting += j->op == (int)op;
+    for (const job *j = f->inflight.head; j; j = j->next)
+        out->inflight += j->op == (int)op;
+    for (int i = 0; i < f->npeers; i++)
+        if (f->peers[i].alive && f->peers[i].op == (int)op) {
+            out->egress_up++;
+            out->credit += credit_of(&f->peers[i]);
+        }
 }

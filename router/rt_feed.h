@@ -35,6 +35,14 @@ void rt_feed_credit(rt_feed *f, const cm_peer *from, const cm_msg_credit *c);
  * 0 if it goes back to ready later (RETRY) or was unknown. Negative on storage error. */
 int rt_feed_result(rt_feed *f, MDB_txn *txn, const cm_msg_result *r);
 void rt_feed_dispatch_all(rt_feed *f);
-size_t rt_feed_backlog(const rt_feed *f, const char *operator_name);
+/* For the metrics: the jobs of operator `op` (index in the config) by state, the age
+ * of the oldest ready job, and the egress instances serving it with their credit.
+ * O(jobs waiting + in flight). */
+typedef struct {
+    size_t ready, waiting, inflight, egress_up;
+    uint64_t oldest_ready_ms, credit;
+} rt_feed_op_stats;
+
+void rt_feed_stats(const rt_feed *f, size_t op, rt_feed_op_stats *out);
 
 #endif

@@ -162,10 +162,12 @@ static int remember_msgid(rt_ctx *ctx, MDB_txn *txn, const char *mkey, const rt_
                         0);
 }
 
-static void log_decision(const cm_msg_submit *m, const rt_submission *s)
+static void log_decision(rt_ctx *ctx, const cm_msg_submit *m, const rt_submission *s)
 {
     const cm_msg_accepted *a = &s->accepted;
     static const char *const status[] = {"?", "accepted", "rejected", "duplicate", "dry-run"};
+    cm_metrics_add(ctx->metrics.submissions, 1,
+                   s->has_event ? status[a->status < 5 ? a->status : 0] : "refused");
     if (!s->has_event) {
         cm_info("submit %s from <%s> refused: %s", m->id, m->mail_from, s->reply.text);
         return;
@@ -194,7 +196,7 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     after_commit *a = calloc(1, sizeof *a);
     if (!a || rt_submit_build(&env, m, &s) != 0) cm_log_fatal("out of memory");
     if (!s.has_event) {
-        log_decision(m, &s);
+        log_decision(ctx, m, &s);
         reply_now(ctx->ingress_hub, from, key, &s.reply);
         rt_submission_free(&s);
         free(a);
@@ -210,7 +212,7 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     rc = a->jobs ? store_submission(ctx, txn, m->id, &s, a) : -ENOMEM;
     if (!rc) rc = remember_msgid(ctx, txn, mkey, &s);
     if (rc) cm_log_fatal("queue store: cannot store submission: %s", strerror(-rc));
-    log_decision(m, &s);
+    log_decision(ctx, m, &s);
     rt_submission_free(&s);
     if (cm_store_batch_after(ctx->store, on_committed, a) != 0) cm_log_fatal("out of memory");
 }

@@ -124,6 +124,10 @@ int rt_mo_apply(rt_ctx *ctx, MDB_txn *txn, const char *key, const cm_msg_deliver
     const char *by_code = account_of_shortcode(ctx->cfg, d->dest_addr);
     const char *account = by_code ? by_code : ls.account;
     rc = 0;
+    cm_metrics_add(ctx->metrics.mo, 1,
+                   !account[0]           ? "dropped"
+                   : rt_mo_is_stop(text) ? "stop"
+                                         : "reply");
     if (!account[0])
         cm_warn("mobile-originated SMS from %s to %s: no account messaged it", e164, d->dest_addr);
     else if (rt_mo_is_stop(text)) {

@@ -70,6 +70,11 @@ def test_depths_move_and_return_to_zero():
                               "Bonjour")
             assert code == 250
         wait_until(lambda: depth(ports["router"], "router", "jobs") == 5, 15, "5 jobs queued")
+        rport = ports["router"]
+        assert sample(rport, "smsgw_router_jobs", 'operator="opa",state="ready"') == 5
+        assert sample(rport, "smsgw_router_submissions_total", 'status="accepted"') == 5
+        assert sample(rport, "smsgw_router_egress_credit", 'operator="opa"') == 0  # no SMSC
+        assert sample(rport, "smsgw_router_oldest_ready_seconds", 'operator="opa"') >= 0
         wait_until(lambda: depth(ports["dlr"], "dlr", "expiry") == 5, 15,
                    "5 submissions awaiting receipts")
         p = subprocess.run([CTL, "-c", gw.config, "status"], capture_output=True, text=True,
@@ -82,6 +87,10 @@ def test_depths_move_and_return_to_zero():
         wait_until(lambda: depth(ports["dlr"], "dlr", "expiry") == 0, 60, "final receipts")
         wait_until(lambda: depth(ports["dlr"], "dlr", "outbox") == 0, 60, "receipt mails sent")
         assert depth(ports["router"], "router", "to_dlr") == 0
+        assert sample(rport, "smsgw_router_jobs", 'operator="opa",state="ready"') == 0
+        assert sample(rport, "smsgw_router_results_total",
+                      'operator="opa",status="submitted"') == 5
+        assert sample(rport, "smsgw_router_egress_up", 'operator="opa"') == 1
         gw.procs["dlr"].stop()
         p = subprocess.run([CTL, "-c", gw.config, "status"], capture_output=True, text=True,
                            timeout=30)
