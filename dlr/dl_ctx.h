@@ -41,9 +41,13 @@ void dl_intake_item(cm_hub *h, const cm_peer *from, const char *key, const void 
  * kick (called by whoever wrote into the batch). */
 void dl_intake_kick_after_commit(dl_ctx *c);
 
-/* dl_timer: the expiry timer (every DL_EXPIRY_EVERY_MS, DL_EXPIRY_BATCH per tick). */
-#define DL_EXPIRY_EVERY_MS 10000
+/* dl_timer: the housekeeping timer: every DL_EXPIRY_EVERY_MS it expires at most
+ * DL_EXPIRY_BATCH submissions and prunes at most DL_PRUNE_BATCH aged things
+ * (dl_prune.h); a full batch runs again at once. Both walk time-ordered indexes, so
+ * an idle tick costs two cursor lookups. */
+#define DL_EXPIRY_EVERY_MS 1000
 #define DL_EXPIRY_BATCH 200
+#define DL_PRUNE_BATCH 1000
 void dl_timer_start(dl_ctx *c);
 void dl_timer_stop(dl_ctx *c);
 

@@ -1,4 +1,4 @@
-/* dl_expire: submissions whose validity period ended (plus DL_EXPIRY_GRACE_MS for
+/* dl_expire: submissions whose validity period ended (plus st->expiry_grace_ms for
  * late receipts) end their pending recipients as expired ("no delivery report") and
  * get their final receipt (see dl_state.h). */
 #include "dl_state.h"
@@ -29,7 +29,7 @@ static int expire_rcpt(dl_state *st, MDB_txn *txn, const char *sub, uint64_t job
     if (rc == -ENOENT) {
         memset(&r, 0, sizeof(r));
         r.submission = (char *)sub;
-        r.operator_name = r.err = r.reason = "";
+        r.operator_name = r.err = r.reason = r.network_error = "";
         rc = 0;
     } else if (rc == 0 && dl_rcpt_decode(v.mv_data, v.mv_size, &a, &r) < 0) {
         rc = -EIO;
@@ -93,7 +93,8 @@ static int due(dl_state *st, MDB_txn *txn, uint64_t now_ms, unsigned max, due_en
     int err = 0;
 
     rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-    while (rc == 0 && *n < max && k.mv_size > 8 && cm_be64_get(k.mv_data) <= now_ms) {
+    while (rc == 0 && *n < max && k.mv_size > 8 &&
+           cm_be64_get(k.mv_data) + st->expiry_grace_ms <= now_ms) {
         err = due_push(&out[(*n)++], &k);
         if (err < 0) break;
         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
@@ -112,10 +113,11 @@ int dl_state_expire(dl_state *st, MDB_txn *txn, uint64_t now_ms, unsigned max, u
     *count = 0;
     for (unsigned i = 0; i < n; i++) {
         if (rc == 0) rc = expire_submission(st, txn, e[i].sub, now_ms);
-        if (rc == -ENOENT) { /* an index entry without its submission or progress */
+        if (rc == -ENOENT) /* an index entry without its submission or progress */
             cm_warn("expiry entry for unknown submission %s dropped", e[i].sub);
+        if (rc == 0 || rc == -ENOENT) /* gone already when the final receipt removed it */
             rc = cm_store_del(txn, st->db.expiry, e[i].key, e[i].klen);
-        }
+        rc = rc == -ENOENT ? 0 : rc;
         *count += rc == 0;
         free(e[i].sub);
         free(e[i].key);

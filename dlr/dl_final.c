@@ -7,6 +7,7 @@
 #include "cm_wire.h"
 #include "dl_mail.h"
 #include "dl_outbox.h"
+#include "dl_prune.h"
 #include "dl_rec.h"
 
 #include <errno.h>
@@ -35,13 +36,13 @@ static int progress_save(dl_state *st, MDB_txn *txn, const char *sub, const dl_p
     return rc;
 }
 
-/* expiry key: BE64(due) submission */
+/* expiry key: BE64(expires_ms) submission (dl_state_expire adds the grace period) */
 static size_t expiry_key(const dl_progress *p, const char *sub, uint8_t *k, size_t cap)
 {
     size_t n = strlen(sub);
 
     if (n + 8 > cap) n = cap - 8;
-    cm_be64_put(k, p->expires_ms + DL_EXPIRY_GRACE_MS);
+    cm_be64_put(k, p->expires_ms);
     memcpy(k + 8, sub, n);
     return n + 8;
 }
@@ -61,7 +62,7 @@ static int rcpt_get(dl_state *st, MDB_txn *txn, uint64_t job, cm_arena **a, dl_r
 int dl_final_track(dl_state *st, MDB_txn *txn, const void *acc_, uint64_t now_ms)
 {
     const cm_msg_accepted *acc = acc_;
-    dl_progress p = {0, 0, 0, 0};
+    dl_progress p = {0, 0, 0, 0, 0};
     cm_arena *a = NULL;
     int rc = 0;
 
@@ -111,7 +112,7 @@ static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient
     out->line = in->line;
     out->parts = in->parts;
     out->reason = in->reason;
-    out->err = "";
+    out->err = out->network_error = "";
     if (in->state != CM_RCPT_QUEUED) {
         out->outcome = in->state == CM_RCPT_BLACKLISTED ? DL_OUT_BLACKLISTED : DL_OUT_REJECTED;
         return 0;
@@ -122,6 +123,7 @@ static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient
     if (r.outcome != DL_OUT_PENDING) out->outcome = (enum dl_outcome)r.outcome;
     out->stat = (enum dl_stat)r.stat;
     out->err = r.err;
+    out->network_error = r.network_error;
     out->smpp_status = r.smpp_status;
     out->reason = r.reason;
     out->at_ms = r.final_at_ms;
@@ -173,7 +175,9 @@ int dl_final_submission(dl_state *st, MDB_txn *txn, const char *sub, uint64_t no
     cm_arena_free(a);
     if (rc < 0) return rc;
     p.done = 1;
+    p.done_at_ms = now_ms;
     rc = progress_save(st, txn, sub, &p);
+    if (rc == 0) rc = dl_prune_note(st, txn, DL_AGE_SUBMISSION, sub, strlen(sub), now_ms);
     if (rc == 0) {
         rc = cm_store_del(txn, st->db.expiry, k, expiry_key(&p, sub, k, sizeof(k)));
         rc = rc == -ENOENT ? 0 : rc;

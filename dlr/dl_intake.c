@@ -4,6 +4,7 @@
 
 #include "cm_log.h"
 #include "cm_wire.h"
+#include "dl_prune.h"
 #include "dl_time.h"
 
 #include <errno.h>
@@ -100,8 +101,12 @@ static void apply_new(dl_ctx *c, MDB_txn *txn, const char *key, const void *p, s
         cm_warn("item %s carries a %s", key, h->name);
     }
     uint8_t when[8];
-    cm_be64_put(when, dl_time_now_ms());
+    uint64_t now = dl_time_now_ms();
+    cm_be64_put(when, now);
     rc = cm_store_put(txn, c->st.db.seen, key, strlen(key), when, sizeof(when), MDB_NOOVERWRITE);
+    if (rc == 0) rc = dl_prune_note(&c->st, txn, DL_AGE_SEEN, key, strlen(key), now);
+    if (rc == -EINVAL) /* a key too long to age: kept for good */
+        rc = 0;
     if (rc < 0) cm_log_fatal("item %s: cannot record it (%s)", key, strerror(-rc));
 }
 

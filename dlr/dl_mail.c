@@ -5,6 +5,7 @@
 
 #include "dl_csv.h"
 #include "dl_mime.h"
+#include "dl_reason.h"
 #include "dl_sb.h"
 #include "dl_time.h"
 
@@ -19,7 +20,8 @@ typedef struct {
     const char *l_number, *l_subject, *l_received, *l_planned, *l_coding, *l_parts;
     const char *l_accepted, *l_refused, *l_reason, *l_text, *l_delivered, *l_undelivered;
     const char *h_accepted, *h_refused, *h_results, *line, *blacklisted, *final_note;
-    const char *delivered, *undelivered, *not_sent, *expired, *smpp, *err, *sms;
+    const char *delivered, *undelivered, *not_sent, *expired, *refused, *smpp, *err, *sms;
+    const char *net_fmt; /* "erreur réseau %s %s": network name, code */
     const char *footer;
     const char *stat[9]; /* by enum dl_stat 0..8; FAILED and others use stat[0] */
 } words;
@@ -58,9 +60,11 @@ static const words FR = {
     "Votre message n'a pas pu être délivré",
     "Votre message n'a pas été envoyé",
     "pas d'accusé de réception de l'opérateur dans le délai de validité",
-    "refusé par l'opérateur, erreur SMPP",
+    "refusé par l'opérateur",
+    "erreur SMPP",
     "code erreur",
     "SMS",
+    "erreur réseau %s %s",
     "Ce message est envoyé automatiquement par la passerelle SMS, merci de ne pas y "
     "répondre.",
     {"échec de la remise", "", "", "délai de validité expiré", "message supprimé par l'opérateur",
@@ -101,9 +105,11 @@ static const words EN = {
     "Your message could not be delivered",
     "Your message was not sent",
     "no delivery report from the operator within the validity period",
-    "refused by the operator, SMPP error",
+    "refused by the operator",
+    "SMPP error",
     "error code",
     "SMS",
+    "%s network error %s",
     "This message was sent automatically by the SMS gateway, please do not reply.",
     {"delivery failed", "", "", "validity period expired", "deleted by the operator",
      "undeliverable", "", "unknown state", "rejected by the operator"},
@@ -359,29 +365,62 @@ int dl_mail_acceptance(const dl_mail_env *env, const cm_msg_accepted *acc, char 
     return finish(env, acc, &subject, ACC_STATUS[st], &body, NULL, out, len);
 }
 
+/* ", erreur réseau GSM 1" (SMPP-type codes in hex, as command_status values). */
+static void put_net_code(dl_sb *b, const words *w, const dl_net_error *ne)
+{
+    char code[16];
+
+    snprintf(code, sizeof(code), ne->type == 7 ? "0x%04X" : "%u", ne->code);
+    dl_sb_puts(b, ", ");
+    dl_sb_printf(b, w->net_fmt, ne->type_name, code);
+}
+
+/* "destinataire injoignable, numéro inconnu du réseau (UNDELIV, code erreur 001,
+ * erreur réseau GSM 1)": the receipt's state, the network's reason, the codes. */
+static void put_receipt_failure(dl_sb *b, const words *w, const dl_final_rcpt *r)
+{
+    const char *s = (unsigned)r->stat < 9 ? w->stat[r->stat] : w->stat[0];
+    dl_net_error ne;
+    const char *net = dl_reason_network(r->network_error, w == &FR ? "fr" : "en", &ne);
+
+    dl_sb_puts(b, s[0] ? s : w->stat[0]);
+    if (net != NULL) dl_sb_printf(b, ", %s", net);
+    dl_sb_printf(b, " (%s", dl_stat_name(r->stat));
+    if (r->err != NULL && !dl_err_is_zero(r->err)) {
+        dl_sb_printf(b, ", %s ", w->err);
+        dl_mime_clean(b, r->err);
+    }
+    if (ne.type_name[0] != '\0') put_net_code(b, w, &ne);
+    dl_sb_putc(b, ')');
+}
+
+/* "refusé par l'opérateur, adresse du destinataire invalide (erreur SMPP 0x0000000B)";
+ * the egress's own text only for codes without words. */
+static void put_smpp_failure(dl_sb *b, const words *w, const dl_final_rcpt *r)
+{
+    const char *text = dl_reason_smpp(r->smpp_status, w == &FR ? "fr" : "en");
+
+    dl_sb_puts(b, w->refused);
+    if (text != NULL) dl_sb_printf(b, ", %s", text);
+    dl_sb_printf(b, " (%s 0x%08X", w->smpp, r->smpp_status);
+    if (text == NULL && r->reason != NULL && r->reason[0] != '\0') {
+        dl_sb_puts(b, colon(w));
+        dl_mime_clean(b, r->reason);
+    }
+    dl_sb_putc(b, ')');
+}
+
 /* Why a receipt or the SMSC said no, in words. */
 static void put_failure(dl_sb *b, const words *w, const dl_final_rcpt *r)
 {
-    if (r->outcome == DL_OUT_EXPIRED) {
+    if (r->outcome == DL_OUT_EXPIRED)
         dl_sb_puts(b, w->expired);
-    } else if (r->stat != DL_STAT_NONE) {
-        const char *s = (unsigned)r->stat < 9 ? w->stat[r->stat] : w->stat[0];
-        dl_sb_printf(b, "%s (%s", s[0] ? s : w->stat[0], dl_stat_name(r->stat));
-        if (r->err != NULL && !dl_err_is_zero(r->err)) {
-            dl_sb_printf(b, ", %s ", w->err);
-            dl_mime_clean(b, r->err);
-        }
-        dl_sb_putc(b, ')');
-    } else if (r->smpp_status != 0) {
-        dl_sb_printf(b, "%s 0x%08X", w->smpp, r->smpp_status);
-        if (r->reason != NULL && r->reason[0] != '\0') {
-            dl_sb_puts(b, " (");
-            dl_mime_clean(b, r->reason);
-            dl_sb_putc(b, ')');
-        }
-    } else {
+    else if (r->stat != DL_STAT_NONE)
+        put_receipt_failure(b, w, r);
+    else if (r->smpp_status != 0)
+        put_smpp_failure(b, w, r);
+    else
         dl_mime_clean(b, r->reason != NULL && r->reason[0] ? r->reason : w->stat[0]);
-    }
 }
 
 void dl_mail_reason(dl_sb *b, const char *lang, const dl_final_rcpt *r)

@@ -6,8 +6,10 @@
  *   time, encoding, parts per SMS, counts, every recipient with its fields, and every
  *   refused one with its line number and reason; negative (rejected) with the reason.
  * - Final receipt, once every recipient is final: per recipient delivered (with the
- *   delivery time, Europe/Paris) or not delivered with the reason; with more than
- *   one recipient, multipart/mixed with a CSV attachment (dl_csv).
+ *   delivery time, Europe/Paris) or not delivered with the reason in words (the
+ *   receipt's state, the network_error_code's meaning and an SMPP refusal's meaning
+ *   from dl_reason, followed by the codes themselves); with more than one recipient,
+ *   multipart/mixed with a CSV attachment (dl_csv).
  * French unless acc->lang is "en". Headers: From, To, Subject (RFC 2047), Date,
  * Message-ID, In-Reply-To/References (when the customer's Message-ID is usable),
  * X-SMSGW-Submission, X-SMSGW-Status, Auto-Submitted: auto-replied, MIME-Version,
@@ -40,11 +42,12 @@ typedef struct {
     const char *number, *fields; /* fields: "NAME=value" separated by '\t' */
     uint32_t line, parts;
     enum dl_outcome outcome;
-    enum dl_stat stat;    /* receipt state, DL_STAT_NONE when none */
-    const char *err;      /* receipt err:, "" if none */
-    uint32_t smpp_status; /* command_status when refused at submit, 0 if none */
-    const char *reason;   /* free text (router or egress), "" if none */
-    uint64_t at_ms;       /* when it became final */
+    enum dl_stat stat;         /* receipt state, DL_STAT_NONE when none */
+    const char *err;           /* receipt err:, "" if none */
+    uint32_t smpp_status;      /* command_status when refused at submit, 0 if none */
+    const char *reason;        /* free text (router or egress), "" if none */
+    uint64_t at_ms;            /* when it became final */
+    const char *network_error; /* receipt's network_error_code (hex), "" or NULL if none */
 } dl_final_rcpt;
 
 typedef struct {

@@ -5,14 +5,29 @@
 #include "cm_store.h"
 #include "cm_wire.h"
 #include "dl_msgid.h"
+#include "dl_prune.h"
 #include "dl_receipt.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The note of an id: [BE64(seq)] op \0 id. */
+static int note_id(dl_state *st, MDB_txn *txn, enum dl_age_kind kind, const uint8_t *seq,
+                   const char *op, const char *id, uint64_t now_ms)
+{
+    char k[8 + 256 + 1 + DL_MSGID_MAX];
+    size_t ol = strlen(op), il = strlen(id), at = seq != NULL ? 8 : 0;
+
+    if (ol > 255 || il > DL_MSGID_MAX) return -EINVAL;
+    if (seq != NULL) memcpy(k, seq, 8);
+    memcpy(k + at, op, ol + 1);
+    memcpy(k + at + ol + 1, id, il);
+    return dl_prune_note(st, txn, kind, k, at + ol + 1 + il, now_ms);
+}
+
 int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t job,
-                 uint32_t part)
+                 uint32_t part, uint64_t now_ms)
 {
     dl_msgid_keys keys;
     uint8_t val[12];
@@ -31,7 +46,21 @@ int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uin
         rc = cm_store_put(txn, st->db.msgids, k, (size_t)kl, val, sizeof(val), MDB_NOOVERWRITE);
         if (rc < 0 && rc != -EEXIST) return rc;
     }
-    return 0;
+    return note_id(st, txn, DL_AGE_MSGID, NULL, op, id, now_ms);
+}
+
+int dl_match_forget(dl_state *st, MDB_txn *txn, const char *op, const char *id)
+{
+    dl_msgid_keys keys;
+    int rc = dl_msgid_canon(id, &keys);
+
+    for (int i = 0; rc == 0 && i < keys.n; i++) {
+        char k[DL_MSGID_DBKEY_CAP];
+        int kl = dl_msgid_dbkey(op, keys.k[i], k, sizeof(k));
+        rc = kl < 0 ? kl : cm_store_del(txn, st->db.msgids, k, (size_t)kl);
+        rc = rc == -ENOENT ? 0 : rc;
+    }
+    return rc;
 }
 
 int dl_match_find(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t *job,
@@ -70,7 +99,7 @@ static int early_key(const char *op, const char *key, uint64_t seq, char *out, s
 }
 
 int dl_match_early_put(dl_state *st, MDB_txn *txn, const char *op, const char *id,
-                       const void *payload, size_t len)
+                       const void *payload, size_t len, uint64_t now_ms)
 {
     dl_msgid_keys keys;
     uint64_t seq;
@@ -83,7 +112,9 @@ int dl_match_early_put(dl_state *st, MDB_txn *txn, const char *op, const char *i
         int kl = early_key(op, keys.k[i], seq, k, sizeof(k));
         rc = kl < 0 ? kl : cm_store_put(txn, st->db.early, k, (size_t)kl, payload, len, 0);
     }
-    return rc;
+    uint8_t s[8];
+    cm_be64_put(s, seq);
+    return rc < 0 ? rc : note_id(st, txn, DL_AGE_EARLY, s, op, id, now_ms);
 }
 
 static int early_push(dl_early **v, size_t *n, uint64_t seq, const MDB_val *val)
@@ -188,4 +219,29 @@ int dl_match_early_take(dl_state *st, MDB_txn *txn, const char *op, const char *
     for (size_t i = 0; rc == 0 && i < *n; i++)
         rc = early_forget(st, txn, op, &(*out)[i]);
     return rc;
+}
+
+int dl_match_early_drop(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t seq,
+                        dl_early *out, int *found)
+{
+    dl_msgid_keys keys;
+    char k[DL_MSGID_DBKEY_CAP + 9];
+    MDB_val v;
+    int kl, rc = dl_msgid_canon(id, &keys);
+
+    *found = 0;
+    out->payload = NULL;
+    if (rc < 0) return rc;
+    kl = early_key(op, keys.k[0], seq, k, sizeof(k));
+    if (kl < 0) return kl;
+    rc = cm_store_get(txn, st->db.early, k, (size_t)kl, &v);
+    if (rc == -ENOENT) return 0; /* matched (and deleted) already */
+    if (rc < 0) return rc;
+    out->seq = seq;
+    out->len = v.mv_size;
+    out->payload = malloc(v.mv_size ? v.mv_size : 1);
+    if (out->payload == NULL) return -ENOMEM;
+    memcpy(out->payload, v.mv_data, v.mv_size);
+    *found = 1;
+    return early_delete(st, txn, op, id, seq);
 }

@@ -6,8 +6,13 @@
  * are stored under every key of the receipt's id with one sequence number;
  * dl_match_early_take() returns (owned, free with dl_match_early_free) the receipts
  * stored under any key of a submitted id, oldest first, and deletes all their
- * entries. Errors: -EINVAL for an unusable id or operator, -ENOENT not found, other
- * negative errno from the store. Never logs. */
+ * entries. Both note what they store for pruning (dl_prune.h: DL_AGE_MSGID once per
+ * mapped id, DL_AGE_EARLY once per early receipt), at now_ms. dl_match_forget() and
+ * dl_match_early_drop() are pruning's side: the first deletes every key of an id, the
+ * second takes early receipt `seq` if it is still there (*found = 1, out->payload
+ * owned by the caller, free()) and deletes its entries. Errors: -EINVAL for an
+ * unusable id or operator, -ENOENT not found, other negative errno from the store.
+ * Never logs. */
 #ifndef DL_MATCH_H
 #define DL_MATCH_H
 
@@ -24,13 +29,16 @@ typedef struct {
 } dl_early;
 
 int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t job,
-                 uint32_t part);
+                 uint32_t part, uint64_t now_ms);
 int dl_match_find(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t *job,
                   uint32_t *part);
 int dl_match_early_put(dl_state *st, MDB_txn *txn, const char *op, const char *id,
-                       const void *payload, size_t len);
+                       const void *payload, size_t len, uint64_t now_ms);
 int dl_match_early_take(dl_state *st, MDB_txn *txn, const char *op, const char *id, dl_early **out,
                         size_t *n);
 void dl_match_early_free(dl_early *e, size_t n);
+int dl_match_forget(dl_state *st, MDB_txn *txn, const char *op, const char *id);
+int dl_match_early_drop(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t seq,
+                        dl_early *out, int *found);
 
 #endif

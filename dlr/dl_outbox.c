@@ -4,6 +4,7 @@
 #include "dl_outbox.h"
 
 #include "cm_log.h"
+#include "dl_outq.h"
 #include "dl_rec.h"
 #include "dl_time.h"
 
@@ -14,9 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCAN_MAX 1000 /* outbox records looked at per scan */
 #define SCAN_EVERY_MS 1000
-#define SCAN_BLOCKED 256 /* recipients held back per scan */
 
 int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
                   const char *kind, const char *mail, size_t len, uint64_t now_ms)
@@ -29,16 +28,9 @@ int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submis
                     (char *)kind,
                     {(uint8_t *)mail, len},
                     ""};
-    cm_wbuf w = {0};
-    uint8_t k[8];
     uint64_t seq;
-    int rc = cm_store_next_seq(txn, st->db.meta, "outbox", &seq);
+    int rc = dl_outq_put(st, txn, &m, &seq);
 
-    if (rc < 0) return rc;
-    cm_be64_put(k, seq);
-    dl_mailrec_encode(&m, &w);
-    rc = w.err ? w.err : cm_store_put(txn, st->db.outbox, k, 8, w.data, w.len, MDB_APPEND);
-    cm_wbuf_free(&w);
     if (rc == 0) {
         st->mails++;
         cm_info("submission %s: %s receipt for %s queued (outbox %" PRIu64 ")", submission, kind,
@@ -75,7 +67,7 @@ typedef struct {
 struct dl_outbox {
     uv_loop_t *loop;
     cm_store *store;
-    const dl_state *st;
+    dl_state *st;
     dl_outbox_opts opts;
     uv_timer_t timer;
     send_job jobs[DL_OUTBOX_PARALLEL];
@@ -157,18 +149,13 @@ static void job_committed(void *arg, int committed)
 static int job_defer(send_job *j, MDB_txn *txn, const char *why)
 {
     dl_outbox *o = j->o;
-    cm_wbuf w = {0};
-    uint8_t k[8];
     int rc;
 
     j->m.tries++;
     j->m.next_try_ms = dl_time_now_ms() +
                        dl_outbox_backoff_ms(o->opts.retry_min_s, o->opts.retry_max_s, j->m.tries);
     j->m.last_error = (char *)why;
-    cm_be64_put(k, j->seq);
-    dl_mailrec_encode(&j->m, &w);
-    rc = w.err ? w.err : cm_store_put(txn, o->st->db.outbox, k, 8, w.data, w.len, 0);
-    cm_wbuf_free(&w);
+    rc = dl_outq_defer(o->st, txn, j->seq, &j->m);
     o->stats.retried++;
     cm_warn("outbox %" PRIu64 " to %s: %s; try %u in %" PRIu64 " s", j->seq, j->m.rcpt, why,
             j->m.tries + 1,
@@ -176,23 +163,19 @@ static int job_defer(send_job *j, MDB_txn *txn, const char *why)
     return rc;
 }
 
-/* A permanent refusal: keep the mail in `dead` for the operator. */
+/* A permanent refusal: keep the mail in `dead` for the operator (counted in meta
+ * "dead" too), never try it again. */
 static int job_bury(send_job *j, MDB_txn *txn, const char *why)
 {
     dl_outbox *o = j->o;
-    cm_wbuf w = {0};
-    uint8_t k[8];
     int rc;
 
     j->m.last_error = (char *)why;
-    cm_be64_put(k, j->seq);
-    dl_mailrec_encode(&j->m, &w);
-    rc = w.err ? w.err : cm_store_put(txn, o->st->db.dead, k, 8, w.data, w.len, 0);
-    cm_wbuf_free(&w);
-    if (rc == 0) rc = cm_store_del(txn, o->st->db.outbox, k, 8);
+    rc = dl_outq_bury(o->st, txn, j->seq, &j->m);
     o->stats.dead++;
-    cm_error("outbox %" PRIu64 " to %s refused for good by the smarthost: %s (kept in dead)",
-             j->seq, j->m.rcpt, why);
+    cm_error("outbox %" PRIu64 ": %s receipt of %s to %s refused for good by the smarthost: %s "
+             "(moved to dead; %lu since start)",
+             j->seq, j->m.kind, j->m.submission, j->m.rcpt, why, o->stats.dead);
     return rc;
 }
 
@@ -202,15 +185,13 @@ static void send_done(uv_work_t *w, int status)
     dl_outbox *o = j->o;
     MDB_txn *txn = cm_store_batch_txn(o->store);
     char why[CURL_ERROR_SIZE + 64];
-    uint8_t k[8];
     int rc;
 
     if (txn == NULL) cm_log_fatal("outbox: cannot begin a write transaction");
     snprintf(why, sizeof(why), "%s (SMTP %ld)",
              j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->cc), j->smtp_code);
     if (status == 0 && j->cc == CURLE_OK) {
-        cm_be64_put(k, j->seq);
-        rc = cm_store_del(txn, o->st->db.outbox, k, 8);
+        rc = dl_outq_sent(o->st, txn, j->seq);
         o->stats.sent++;
         cm_info("outbox %" PRIu64 ": %s receipt of %s sent to %s", j->seq, j->m.kind,
                 j->m.submission, j->m.rcpt);
@@ -225,13 +206,6 @@ static void send_done(uv_work_t *w, int status)
         cm_log_fatal("outbox: cannot register a commit callback");
 }
 
-static int in_flight(const dl_outbox *o, uint64_t seq)
-{
-    for (int i = 0; i < DL_OUTBOX_PARALLEL; i++)
-        if (o->jobs[i].used && o->jobs[i].seq == seq) return 1;
-    return 0;
-}
-
 static send_job *free_slot(dl_outbox *o)
 {
     for (int i = 0; i < DL_OUTBOX_PARALLEL; i++)
@@ -239,10 +213,9 @@ static send_job *free_slot(dl_outbox *o)
     return NULL;
 }
 
-/* Start sending the record (k, v) in slot j. */
-static int job_start(dl_outbox *o, send_job *j, const MDB_val *k, const MDB_val *v)
+/* Start sending stored mail seq (record v) in slot j. */
+static int job_start(dl_outbox *o, send_job *j, uint64_t seq, const MDB_val *v)
 {
-    uint64_t seq = cm_be64_get(k->mv_data);
     int rc;
 
     j->arena = NULL;
@@ -270,76 +243,49 @@ static int job_start(dl_outbox *o, send_job *j, const MDB_val *k, const MDB_val 
     return rc;
 }
 
-/* Recipients that must wait: an earlier mail to them is in flight or not due yet, so
- * that their receipts arrive in order (acceptance before final). */
-typedef struct {
-    const char *r[SCAN_BLOCKED];
-    size_t len[SCAN_BLOCKED];
-    size_t n;
-} blocked_set;
-
-static int blocked_has(const blocked_set *b, const char *r, size_t len)
-{
-    for (size_t i = 0; i < b->n; i++)
-        if (b->len[i] == len && memcmp(b->r[i], r, len) == 0) return 1;
-    return 0;
-}
-
-/* 0, or -ENOSPC when full (the scan then stops: the slots are few anyway). */
-static int blocked_add(blocked_set *b, const char *r, size_t len)
-{
-    if (blocked_has(b, r, len)) return 0;
-    if (b->n == SCAN_BLOCKED) return -ENOSPC;
-    b->r[b->n] = r;
-    b->len[b->n++] = len;
-    return 0;
-}
-
-/* Consider one outbox record; -ENOSPC stops the scan. */
-static int scan_one(dl_outbox *o, blocked_set *b, const MDB_val *k, const MDB_val *v, uint64_t now)
-{
-    uint64_t next_try;
-    const char *r;
-    size_t rl;
-    send_job *j;
-
-    if (k->mv_size != 8 || dl_mailrec_peek(v->mv_data, v->mv_size, &next_try, &r, &rl) < 0)
-        return 0;
-    if (blocked_has(b, r, rl)) return 0;
-    if (in_flight(o, cm_be64_get(k->mv_data)) || next_try > now) return blocked_add(b, r, rl);
-    j = free_slot(o);
-    if (j == NULL) return -ENOSPC;
-    if (job_start(o, j, k, v) == 0) return blocked_add(b, r, rl);
-    return 0;
-}
-
+/* The due mails (first of each recipient, dl_outq) into the free slots. */
 static void scan(uv_timer_t *t)
 {
     dl_outbox *o = t->data;
-    uint64_t now = dl_time_now_ms();
-    blocked_set *b;
+    uint64_t busy[DL_OUTBOX_PARALLEL], due[DL_OUTBOX_PARALLEL];
+    size_t nbusy = 0, free_slots = 0, n = 0;
     MDB_txn *txn;
-    MDB_cursor *cur;
-    MDB_val k, v;
-    int rc, looked = 0;
 
-    if (o->stopping || free_slot(o) == NULL || cm_store_read_begin(o->store, &txn) < 0) return;
-    b = calloc(1, sizeof(*b));
-    if (b == NULL || mdb_cursor_open(txn, o->st->db.outbox, &cur) != 0) {
-        free(b);
-        mdb_txn_abort(txn);
-        return;
+    for (int i = 0; i < DL_OUTBOX_PARALLEL; i++) {
+        if (o->jobs[i].used)
+            busy[nbusy++] = o->jobs[i].seq;
+        else
+            free_slots++;
     }
-    rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-    while (rc == 0 && looked++ < SCAN_MAX && scan_one(o, b, &k, &v, now) == 0)
-        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-    mdb_cursor_close(cur);
+    if (o->stopping || free_slots == 0 || cm_store_read_begin(o->store, &txn) < 0) return;
+    if (dl_outq_due(o->st, txn, dl_time_now_ms(), busy, nbusy, due, free_slots, &n) < 0)
+        cm_error("outbox: cannot read the due index");
+    for (size_t i = 0; i < n; i++) {
+        uint8_t k[8];
+        MDB_val v;
+        cm_be64_put(k, due[i]);
+        if (cm_store_get(txn, o->st->db.outbox, k, 8, &v) == 0)
+            job_start(o, free_slot(o), due[i], &v);
+    }
     mdb_txn_abort(txn);
-    free(b);
 }
 
-int dl_outbox_start(uv_loop_t *loop, cm_store *store, const dl_state *st,
-                    const dl_outbox_opts *opts, dl_outbox **out)
+/* Rebuild the indexes of an outbox written without them (or damaged). */
+static int check_indexes(dl_outbox *o)
+{
+    MDB_txn *txn = cm_store_batch_txn(o->store);
+    int rc = txn != NULL ? dl_outq_check(o->st, txn) : -EIO;
+
+    if (rc == 1) {
+        cm_warn("outbox: rebuilding its indexes");
+        rc = dl_outq_reindex(o->st, txn);
+        if (rc == 0) rc = cm_store_batch_commit(o->store);
+    }
+    return rc;
+}
+
+int dl_outbox_start(uv_loop_t *loop, cm_store *store, dl_state *st, const dl_outbox_opts *opts,
+                    dl_outbox **out)
 {
     dl_outbox *o = calloc(1, sizeof(*o));
 
@@ -349,6 +295,11 @@ int dl_outbox_start(uv_loop_t *loop, cm_store *store, const dl_state *st,
     o->st = st;
     o->opts = *opts;
     if (o->opts.timeout_s <= 0) o->opts.timeout_s = 60;
+    int rc = check_indexes(o);
+    if (rc < 0) {
+        free(o);
+        return rc;
+    }
     uv_timer_init(loop, &o->timer);
     o->timer.data = o;
     uv_timer_start(&o->timer, scan, 0, SCAN_EVERY_MS);

@@ -1,21 +1,24 @@
 /* dl_outbox: the durable queue of receipts for the smarthost, and its sender.
  *
- * dl_outbox_put() appends a mail to `outbox` (8-byte big-endian sequence from the
- * meta counter "outbox", MDB_APPEND) inside the caller's transaction: the mail is
- * decided and stored in the same commit as the state that caused it.
+ * dl_outbox_put() appends a mail to `outbox` (dl_outq: 8-byte big-endian sequence
+ * from the meta counter "outbox", with its per-recipient and due-time index entries)
+ * inside the caller's transaction: the mail is decided and stored in the same commit
+ * as the state that caused it.
  *
- * The sender (dl_outbox_start) takes due mails in sequence order from committed data
- * and hands each to a uv_queue_work thread that runs curl_easy_perform() on a private
- * copy (SMTP to dlr.smarthost, MAIL FROM dlr.from, one RCPT); LMDB is only touched on
- * the loop thread. A 2xx removes the mail; a temporary failure (4xx, no connection,
- * time-out) keeps it with tries + 1 and next_try = now + back-off (dlr.retry_min_s
+ * The sender (dl_outbox_start) takes the due mails from the due index (committed data;
+ * only the first mail of each recipient is there, so a scan reads a handful of
+ * entries whatever the backlog) and hands each to a uv_queue_work thread that runs
+ * curl_easy_perform() on a private copy (SMTP to dlr.smarthost, MAIL FROM dlr.from, one RCPT); LMDB
+ * is only touched on the loop thread. A 2xx removes the mail; a temporary failure (4xx, no
+ * connection, time-out) keeps it with tries + 1 and next_try = now + back-off (dlr.retry_min_s
  * doubling up to dlr.retry_max_s); a permanent 5xx moves it to `dead` with an error
- * log. Every change is written in the store's batch; the mail leaves the in-flight
- * set only after that batch committed, so a mail is never sent twice by one process.
- * After a restart the outbox is simply read again. At most DL_OUTBOX_PARALLEL mails
- * are in flight, never two to the same recipient, and a mail waits while an earlier
- * one to its recipient is in flight or waiting for its retry: a customer gets the
- * acceptance receipt before the final one.
+ * log, counted (stats, meta counter "dead") and never tried again. Every change is
+ * written in the store's batch; the mail leaves the in-flight set only after that
+ * batch committed, so a mail is never sent twice by one process. After a restart the
+ * outbox is simply read again (and its indexes rebuilt if they disagree with it). At
+ * most DL_OUTBOX_PARALLEL mails are in flight, never two to the same recipient, and a
+ * mail waits while an earlier one to its recipient is in flight or waiting for its
+ * retry: a customer gets the acceptance receipt before the final one.
  *
  * dl_outbox_kick() asks for a scan soon (after a commit that added mails); a timer
  * also scans every second. dl_outbox_stop() stops scanning; the mails in flight
@@ -49,8 +52,8 @@ typedef struct {
     unsigned long sent, retried, dead;
 } dl_outbox_stats;
 
-int dl_outbox_start(uv_loop_t *loop, cm_store *store, const dl_state *st,
-                    const dl_outbox_opts *opts, dl_outbox **out);
+int dl_outbox_start(uv_loop_t *loop, cm_store *store, dl_state *st, const dl_outbox_opts *opts,
+                    dl_outbox **out);
 void dl_outbox_kick(dl_outbox *o);
 /* Stop scanning; `done` runs once no mail is in flight any more (then free it). */
 void dl_outbox_stop(dl_outbox *o, void (*done)(void *arg), void *arg);

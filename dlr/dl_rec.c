@@ -9,9 +9,12 @@ static int finish(cm_rbuf *r)
     return r->p == r->end ? 0 : -EBADMSG;
 }
 
+/* The record's version, or -EBADMSG. */
 static int check_version(cm_rbuf *r)
 {
-    return cm_get_u8(r) == DL_REC_VERSION ? 0 : -EBADMSG;
+    uint8_t v = cm_get_u8(r);
+
+    return !r->err && v >= DL_REC_VERSION_MIN && v <= DL_REC_VERSION ? v : -EBADMSG;
 }
 
 void dl_rcpt_encode(const dl_rcpt *r, cm_wbuf *w)
@@ -28,13 +31,15 @@ void dl_rcpt_encode(const dl_rcpt *r, cm_wbuf *w)
     cm_put_u64(w, r->final_at_ms);
     cm_put_u32(w, r->attempt);
     cm_put_mem(w, r->parts.data, r->parts.len);
+    cm_put_str(w, r->network_error);
 }
 
 int dl_rcpt_decode(const void *p, size_t n, cm_arena **arena, dl_rcpt *out)
 {
     cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, arena, 0};
+    int v = check_version(&r);
 
-    if (check_version(&r) < 0) return -EBADMSG;
+    if (v < 0) return -EBADMSG;
     out->submission = cm_get_str(&r);
     out->operator_name = cm_get_str(&r);
     out->outcome = cm_get_u8(&r);
@@ -46,6 +51,7 @@ int dl_rcpt_decode(const void *p, size_t n, cm_arena **arena, dl_rcpt *out)
     out->final_at_ms = cm_get_u64(&r);
     out->attempt = cm_get_u32(&r);
     out->parts = cm_get_bytes(&r);
+    out->network_error = v >= 2 ? cm_get_str(&r) : "";
     return finish(&r);
 }
 
@@ -56,17 +62,20 @@ void dl_progress_encode(const dl_progress *p, cm_wbuf *w)
     cm_put_u32(w, p->final);
     cm_put_u8(w, p->done);
     cm_put_u64(w, p->expires_ms);
+    cm_put_u64(w, p->done_at_ms);
 }
 
 int dl_progress_decode(const void *p, size_t n, dl_progress *out)
 {
     cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, NULL, 0};
+    int v = check_version(&r);
 
-    if (check_version(&r) < 0) return -EBADMSG;
+    if (v < 0) return -EBADMSG;
     out->queued = cm_get_u32(&r);
     out->final = cm_get_u32(&r);
     out->done = cm_get_u8(&r);
     out->expires_ms = cm_get_u64(&r);
+    out->done_at_ms = v >= 2 ? cm_get_u64(&r) : 0;
     return finish(&r);
 }
 
@@ -105,7 +114,7 @@ int dl_mailrec_peek(const void *p, size_t n, uint64_t *next_try_ms, const char *
     const uint8_t *b = p, *end = b + n;
     uint32_t len;
 
-    if (n < 1 + 8 + 4 + 4 || b[0] != DL_REC_VERSION) return -EBADMSG;
+    if (n < 1 + 8 + 4 + 4 || b[0] < DL_REC_VERSION_MIN || b[0] > DL_REC_VERSION) return -EBADMSG;
     *next_try_ms = cm_be64_get(b + 1);
     b += 1 + 8 + 4; /* version, next_try_ms, tries */
     len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];

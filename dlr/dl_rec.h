@@ -1,6 +1,8 @@
 /* dl_rec: the values dlr keeps in dlr.mdb, and their versioned binary encoding
- * (cm_buf primitives; first byte DL_REC_VERSION, decoders refuse anything else,
- * truncation and trailing bytes with -EBADMSG).
+ * (cm_buf primitives; first byte DL_REC_VERSION; decoders also read the records of
+ * earlier versions back to DL_REC_VERSION_MIN, with defaults for the fields added
+ * since, and refuse any other version, truncation and trailing bytes with -EBADMSG).
+ * Version 2 added dl_rcpt.network_error and dl_progress.done_at_ms.
  *
  * Sub-databases (keys -> values):
  *   submissions  submission                 -> the ACCEPTED payload as received (cm_wire)
@@ -11,9 +13,14 @@
  *   early        operator \0 key \0 BE64(seq) -> DELIVER payload, receipt without its
  *                RESULT yet; stored under every key of its id, deleted when matched
  *   unmatched    BE64(seq)                  -> DELIVER payload that names no usable id
- *   outbox       BE64(seq)                  -> dl_mailrec, sent in order
+ *   outbox       BE64(seq)                  -> dl_mailrec, sent in order per recipient
+ *   outbox_rcpt  rcpt \0 BE64(seq)          -> "" (each recipient's mails, in order)
+ *   outbox_due   BE64(next try ms) BE64(seq) -> "" (only the first mail of each
+ *                recipient: what the sender may try, by due time; dl_outbox.h)
  *   dead         BE64(seq)                  -> dl_mailrec refused for good by the smarthost
- *   seen         handoff key                -> "" (idempotency, MDB_NOOVERWRITE)
+ *   seen         handoff key                -> BE64(ms) (idempotency, MDB_NOOVERWRITE)
+ *   aging        kind BE64(ms) key          -> "" (what pruning deletes, oldest first per
+ *                kind; dl_prune.h)
  *   meta         counter name               -> counters (cm_store_next_seq)
  *
  * Ownership: encoders fill a cm_wbuf the caller frees; decoders allocate strings
@@ -26,11 +33,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DL_REC_VERSION 1
+#define DL_REC_VERSION 2
+#define DL_REC_VERSION_MIN 1
 
 #define DL_DB_NAMES                                                                                \
     "submissions", "progress", "expiry", "recipients", "msgids", "early", "unmatched", "outbox",   \
-        "dead", "seen", "meta"
+        "dead", "seen", "meta", "aging", "outbox_due", "outbox_rcpt"
 
 /* One recipient (one job) after the router queued it. */
 typedef struct {
@@ -43,7 +51,8 @@ typedef struct {
     char *reason;         /* free text (RESULT reason), "" if none */
     uint64_t final_at_ms; /* delivery or failure time */
     uint32_t attempt;
-    cm_bytes parts; /* one enum dl_stat per part, the part's latest receipt */
+    cm_bytes parts;      /* one enum dl_stat per part, the part's latest receipt */
+    char *network_error; /* that receipt's network_error_code TLV (hex), "" if none */
 } dl_rcpt;
 
 /* The counters of one submission. */
@@ -52,6 +61,7 @@ typedef struct {
     uint32_t final;  /* of those, how many are final */
     uint8_t done;    /* the final receipt was decided */
     uint64_t expires_ms;
+    uint64_t done_at_ms; /* when it was decided, 0 if not (or unknown) */
 } dl_progress;
 
 /* A mail waiting for the smarthost. */

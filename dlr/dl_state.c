@@ -10,6 +10,7 @@
 #include "dl_mime.h"
 #include "dl_msgid.h"
 #include "dl_outbox.h"
+#include "dl_prune.h"
 #include "dl_receipt.h"
 #include "dl_rec.h"
 
@@ -18,6 +19,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void dl_state_open_dbs(cm_store *store, dl_state *st)
+{
+    dl_dbs *d = &st->db;
+
+    d->submissions = cm_store_dbi(store, "submissions");
+    d->progress = cm_store_dbi(store, "progress");
+    d->expiry = cm_store_dbi(store, "expiry");
+    d->recipients = cm_store_dbi(store, "recipients");
+    d->msgids = cm_store_dbi(store, "msgids");
+    d->early = cm_store_dbi(store, "early");
+    d->unmatched = cm_store_dbi(store, "unmatched");
+    d->outbox = cm_store_dbi(store, "outbox");
+    d->dead = cm_store_dbi(store, "dead");
+    d->seen = cm_store_dbi(store, "seen");
+    d->meta = cm_store_dbi(store, "meta");
+    d->aging = cm_store_dbi(store, "aging");
+    d->outbox_due = cm_store_dbi(store, "outbox_due");
+    d->outbox_rcpt = cm_store_dbi(store, "outbox_rcpt");
+}
 
 /* -------- recipients -------- */
 
@@ -58,7 +79,10 @@ static void rcpt_evaluate(dl_rcpt *r, const dl_receipt *last, uint64_t at_ms)
         if (dl_stat_is_final(s) && !dl_stat_is_delivered(s)) {
             r->outcome = DL_OUT_UNDELIVERED;
             r->stat = (uint8_t)s;
-            r->err = (last != NULL && last->stat == s) ? (char *)last->err : r->err;
+            if (last != NULL && last->stat == s) {
+                r->err = (char *)last->err;
+                r->network_error = (char *)last->network_error;
+            }
             r->final_at_ms = at_ms;
             return;
         }
@@ -137,7 +161,11 @@ int dl_state_accepted(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, ui
         cm_info("submission %s: no receipt for reply-to \"%s\"", acc.submission, acc.reply_to);
         rc = 0;
     }
-    if (rc == 0 && acc.status == CM_ACCEPT_ACCEPTED) rc = dl_final_track(st, txn, &acc, now_ms);
+    if (rc == 0 && acc.status == CM_ACCEPT_ACCEPTED)
+        rc = dl_final_track(st, txn, &acc, now_ms);
+    else if (rc == 0) /* no final receipt to wait for: it ages from now */
+        rc = dl_prune_note(st, txn, DL_AGE_SUBMISSION, acc.submission, strlen(acc.submission),
+                           now_ms);
 out:
     free(mail);
     cm_arena_free(a);
@@ -169,7 +197,7 @@ static int result_map(dl_state *st, MDB_txn *txn, const cm_msg_result *res, uint
 
     for (size_t i = 0; rc == 0 && i < res->message_ids.n; i++) {
         rc = dl_match_map(st, txn, res->operator_name, res->message_ids.v[i], res->job_id,
-                          (uint32_t)i);
+                          (uint32_t)i, now_ms);
         if (rc == -EINVAL) {
             cm_warn("job %" PRIu64 ": unusable message id \"%.64s\" for part %zu", res->job_id,
                     res->message_ids.v[i], i + 1);
@@ -232,7 +260,7 @@ int dl_state_result(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint
     if (rc == -ENOENT) {
         memset(&r, 0, sizeof(r));
         r.submission = res.submission;
-        r.err = r.reason = "";
+        r.err = r.reason = r.network_error = "";
         r.operator_name = res.operator_name;
         rc = 0;
     }
@@ -244,7 +272,7 @@ out:
 
 /* -------- DELIVER -------- */
 
-static int keep_unmatched(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n)
+int dl_state_keep_unmatched(dl_state *st, MDB_txn *txn, const void *p, size_t n, uint64_t now_ms)
 {
     uint64_t seq;
     uint8_t k[8];
@@ -253,7 +281,8 @@ static int keep_unmatched(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n
     if (rc < 0) return rc;
     cm_be64_put(k, seq);
     st->unmatched++;
-    return cm_store_put(txn, st->db.unmatched, k, 8, p, n, MDB_APPEND);
+    rc = cm_store_put(txn, st->db.unmatched, k, 8, p, n, MDB_APPEND);
+    return rc < 0 ? rc : dl_prune_note(st, txn, DL_AGE_UNMATCHED, k, 8, now_ms);
 }
 
 static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms)
@@ -272,7 +301,7 @@ static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n,
     if (dl_receipt_parse(d.short_message.data, d.short_message.len, d.receipted_message_id,
                          d.message_state, d.network_error, &r) < 0) {
         cm_warn("receipt from %s without a message id: kept in unmatched", d.operator_name);
-        rc = keep_unmatched(st, txn, p, n);
+        rc = dl_state_keep_unmatched(st, txn, p, n, now_ms);
         goto out;
     }
     rc = dl_match_find(st, txn, d.operator_name, r.id, &job, &part);
@@ -281,11 +310,11 @@ static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n,
     } else if (rc == -ENOENT) {
         cm_info("receipt %s/%s (%s) before its RESULT: kept", d.operator_name, r.id,
                 dl_stat_name(r.stat));
-        rc = dl_match_early_put(st, txn, d.operator_name, r.id, p, n);
+        rc = dl_match_early_put(st, txn, d.operator_name, r.id, p, n, now_ms);
     } else if (rc == -EINVAL) {
         cm_warn("receipt from %s with unusable id \"%.64s\": kept in unmatched", d.operator_name,
                 r.id);
-        rc = keep_unmatched(st, txn, p, n);
+        rc = dl_state_keep_unmatched(st, txn, p, n, now_ms);
     }
 out:
     cm_arena_free(a);

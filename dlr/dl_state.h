@@ -13,8 +13,10 @@
  *   updates it; a receipt whose RESULT is not there yet is kept in `early`, one
  *   without a usable id in `unmatched`. A multi-part SMS is delivered when all its
  *   parts are, undelivered as soon as one part failed.
- * - dl_state_expire(): submissions past expires_ms + DL_EXPIRY_GRACE_MS end their
- *   pending recipients as expired ("no delivery report") and get their final receipt.
+ * - dl_state_expire(): submissions past expires_ms + expiry_grace_ms (dlr.expiry_grace_s)
+ *   end their pending recipients as expired ("no delivery report") and get their final
+ *   receipt.
+ * - dl_prune_run() (dl_prune.h) deletes what is older than its retention.
  * When the last queued recipient becomes final, the final receipt is queued in the
  * outbox in the same transaction (dl_outbox_put), and the submission is marked done.
  *
@@ -26,24 +28,40 @@
 #ifndef DL_STATE_H
 #define DL_STATE_H
 
+#include "cm_store.h"
+
 #include <lmdb.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* Default of dlr.expiry_grace_s, in ms. */
 #define DL_EXPIRY_GRACE_MS (15u * 60u * 1000u)
 
 typedef struct {
     MDB_dbi submissions, progress, expiry, recipients, msgids, early, unmatched, outbox, dead, seen,
-        meta;
+        meta, aging, outbox_due, outbox_rcpt;
 } dl_dbs;
+
+/* How long pruning keeps things (ms; 0 = forever). See dl_prune.h. */
+typedef struct {
+    uint64_t seen_ms;       /* handoff keys */
+    uint64_t msgid_ms;      /* message id mappings, and receipts waiting in `early` */
+    uint64_t submission_ms; /* submissions after their final receipt */
+    uint64_t unmatched_ms;  /* receipts kept in `unmatched` */
+} dl_keep;
 
 typedef struct {
     dl_dbs db;
-    const char *from;        /* dlr.from */
-    uint64_t validity_ms;    /* used when ACCEPTED has no expires_ms */
+    const char *from;         /* dlr.from */
+    uint64_t validity_ms;     /* used when ACCEPTED has no expires_ms */
+    uint64_t expiry_grace_ms; /* wait after expires_ms for late receipts */
+    dl_keep keep;
     unsigned long mails;     /* mails put in the outbox (monotonic) */
     unsigned long unmatched; /* receipts kept without a usable id */
 } dl_state;
+
+/* Open the sub-databases of DL_DB_NAMES (dl_rec.h) into st->db. */
+void dl_state_open_dbs(cm_store *store, dl_state *st);
 
 int dl_state_accepted(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
 int dl_state_result(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
@@ -55,5 +73,7 @@ int dl_state_expire(dl_state *st, MDB_txn *txn, uint64_t now_ms, unsigned max, u
 int dl_final_recipient_done(dl_state *st, MDB_txn *txn, const char *submission, uint64_t now_ms);
 int dl_final_submission(dl_state *st, MDB_txn *txn, const char *submission, uint64_t now_ms);
 int dl_final_track(dl_state *st, MDB_txn *txn, const void *acc, uint64_t now_ms);
+/* Keep a DELIVER payload in `unmatched` (and note it for pruning). */
+int dl_state_keep_unmatched(dl_state *st, MDB_txn *txn, const void *p, size_t n, uint64_t now_ms);
 
 #endif

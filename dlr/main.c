@@ -1,7 +1,9 @@
 /* smsgw-dlr: delivery reports and receipts (SPEC 5 and 8).
  *
  * Owns:     <state_dir>/dlr (LMDB, layout in dl_rec.h): submissions, recipients,
- *           SMSC message ids, early/unmatched receipts, the receipt outbox.
+ *           SMSC message ids, early/unmatched receipts, the receipt outbox and its
+ *           indexes (dl_outq), the `aging` notes that pruning follows (dl_prune:
+ *           dlr.*_retention_days; expiry after dlr.expiry_grace_s).
  * Binds:    dlr.listen (cm_hub, ROUTER): ACCEPTED from the router, RESULT and DELIVER
  *           (receipts) from the egresses; each acknowledged after its commit.
  * Connects: the smarthost dlr.smarthost (libcurl SMTP) for acceptance and final
@@ -12,11 +14,13 @@
  * flight finish, exit 0. */
 #include "cm_config.h"
 #include "cm_log.h"
+#include "cm_metrics.h"
 #include "dl_ctx.h"
 #include "dl_rec.h"
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,29 @@ static enum cm_log_level level_of(const char *s)
     return CM_LOG_INFO;
 }
 
+#define DAY_MS (86400000ull)
+
+/* Validity, grace and retention periods from the config. Message ids are kept at
+ * least as long as receipts may come (validity + grace). */
+static void set_periods(dl_state *st, const cm_config *cfg)
+{
+    st->from = cfg->dlr.from;
+    st->validity_ms =
+        (uint64_t)(cfg->router.validity_s > 0 ? cfg->router.validity_s : 172800) * 1000u;
+    st->expiry_grace_ms = (uint64_t)cfg->dlr.expiry_grace_s * 1000u;
+    st->keep.seen_ms = (uint64_t)cfg->dlr.seen_retention_days * DAY_MS;
+    st->keep.msgid_ms = (uint64_t)cfg->dlr.msgid_retention_days * DAY_MS;
+    if (st->keep.msgid_ms < st->validity_ms + st->expiry_grace_ms)
+        st->keep.msgid_ms = st->validity_ms + st->expiry_grace_ms;
+    st->keep.submission_ms = (uint64_t)cfg->dlr.submission_retention_days * DAY_MS;
+    st->keep.unmatched_ms = (uint64_t)cfg->dlr.unmatched_retention_days * DAY_MS;
+    cm_info("expiry grace %d s; kept: seen %d d, message ids %" PRIu64 " d, submissions %d d, "
+            "unmatched %d d",
+            cfg->dlr.expiry_grace_s, cfg->dlr.seen_retention_days,
+            (uint64_t)(st->keep.msgid_ms / DAY_MS), cfg->dlr.submission_retention_days,
+            cfg->dlr.unmatched_retention_days);
+}
+
 static void store_failed(int err, void *arg)
 {
     cm_log_fatal("dlr.mdb commit failed: %s", strerror(-err));
@@ -57,18 +84,7 @@ static void open_store(dl_ctx *c)
     if (rc < 0) cm_log_fatal("cannot open %s: %s", dir, strerror(-rc));
     rc = cm_store_attach(c->store, c->loop, store_failed, c);
     if (rc < 0) cm_log_fatal("cannot attach %s: %s", dir, strerror(-rc));
-    dl_dbs *d = &c->st.db;
-    d->submissions = cm_store_dbi(c->store, "submissions");
-    d->progress = cm_store_dbi(c->store, "progress");
-    d->expiry = cm_store_dbi(c->store, "expiry");
-    d->recipients = cm_store_dbi(c->store, "recipients");
-    d->msgids = cm_store_dbi(c->store, "msgids");
-    d->early = cm_store_dbi(c->store, "early");
-    d->unmatched = cm_store_dbi(c->store, "unmatched");
-    d->outbox = cm_store_dbi(c->store, "outbox");
-    d->dead = cm_store_dbi(c->store, "dead");
-    d->seen = cm_store_dbi(c->store, "seen");
-    d->meta = cm_store_dbi(c->store, "meta");
+    dl_state_open_dbs(c->store, &c->st);
     cm_info("state in %s", dir);
 }
 
@@ -170,9 +186,7 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof(c));
     c.loop = uv_default_loop();
     c.cfg = cfg;
-    c.st.from = cfg->dlr.from;
-    c.st.validity_ms =
-        (uint64_t)(cfg->router.validity_s > 0 ? cfg->router.validity_s : 172800) * 1000u;
+    set_periods(&c.st, cfg);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) cm_log_fatal("curl_global_init failed");
     c.zctx = zmq_ctx_new();
     if (c.zctx == NULL) cm_log_fatal("zmq_ctx_new failed");
@@ -181,7 +195,13 @@ int main(int argc, char **argv)
     bind_hub(&c);
     dl_timer_start(&c);
     watch_signals(&c);
+    static const char *const DBS[] = {DL_DB_NAMES, NULL};
+    cm_metrics *metrics;
+    int mrc = cm_metrics_create(c.loop, "smsgw-dlr", cfg->dlr.metrics_listen, &metrics);
+    if (mrc != 0) cm_log_fatal("metrics_listen %s: %s", cfg->dlr.metrics_listen, strerror(-mrc));
+    cm_metrics_watch_store(metrics, "dlr", c.store, DBS);
     uv_run(c.loop, UV_RUN_DEFAULT);
+    cm_metrics_free(metrics);
     shutdown_all(&c);
     cm_config_free(cfg);
     cm_info("stopped");

@@ -72,6 +72,20 @@ static long get_int(ctx *c, const config_setting_t *g, const char *key, long def
     return (long)v;
 }
 
+static double get_double(ctx *c, const config_setting_t *g, const char *key, double def)
+{
+    double v = def;
+    long long iv;
+    const config_setting_t *m = g ? config_setting_get_member(g, key) : NULL;
+    if (m && !config_setting_lookup_float(g, key, &v)) {
+        if (config_setting_lookup_int64(g, key, &iv))
+            v = (double)iv;
+        else
+            fail(c, m, "'%s' must be a number", key);
+    }
+    return v;
+}
+
 static int get_bool(ctx *c, const config_setting_t *g, const char *key, int def)
 {
     int v = def;
@@ -169,9 +183,10 @@ static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator 
 }
 
 static const char *const account_keys[] = {
-    "name",       "senders",       "sender_id",   "lang",         "max_length",
-    "commercial", "transliterate", "require_spf", "require_dkim", "stop_mention",
-    "dedup_days", "smtp_users",    NULL};
+    "name",         "senders",      "sender_id",        "lang",
+    "max_length",   "commercial",   "transliterate",    "require_spf",
+    "require_dkim", "stop_mention", "dedup_days",       "smtp_users",
+    "rate_limit",   "daily_quota",  "rspamd_threshold", NULL};
 static const char *const smtp_user_keys[] = {"user", "password_hash", NULL};
 
 /* accounts.smtp_users: ( { user = "..."; password_hash = "$6$..."; }, ... ) */
@@ -207,6 +222,9 @@ static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a
     a->stop_mention = get_str(c, g, "stop_mention", " STOP au 36105");
     a->dedup_days = (int)get_int(c, g, "dedup_days", 7);
     read_smtp_users(c, g, a);
+    a->rate_limit = (int)get_int(c, g, "rate_limit", -1);
+    a->daily_quota = (int)get_int(c, g, "daily_quota", -1);
+    a->rspamd_threshold = get_double(c, g, "rspamd_threshold", -1);
     if (strcmp(a->lang, "fr") && strcmp(a->lang, "en")) fail(c, g, "lang must be \"fr\" or \"en\"");
     if (a->max_length < 1) fail(c, g, "max_length must be positive");
 }
@@ -221,7 +239,10 @@ static const char *const ingress_keys[] = {
     "max_sessions", "max_sessions_per_ip", "greet_wait_ms", "command_timeout_ms", "data_timeout_ms",
     "min_data_rate", "soft_error_limit", "hard_error_limit", "error_delay_ms", "junk_command_limit",
     "max_header_size", "mime_max_depth", "mime_max_parts", "tls_cert_file", "tls_key_file",
-    "submission_listen", NULL};
+    "submission_listen", "spf", "dkim", "auth_check_timeout_ms", "dns_zone_file",
+    "sender_rate_limit", "sender_daily_quota", "account_rate_limit", "account_daily_quota",
+    "limit_table_size", "rspamd_url", "rspamd_timeout_ms", "rspamd_threshold", "rspamd_on_error",
+    NULL};
 static const char *const router_keys[] = {"listen_ingress",
                                           "listen_egress",
                                           "job_timeout_s",
@@ -256,6 +277,25 @@ static void read_dlr_periods(ctx *c, const config_setting_t *dl, cm_config *cfg)
         fail(c, dl, "dlr: a period is out of range");
 }
 
+/* Rate limits, daily quotas and rspamd (all off by default). */
+static void read_ingress_antispam(ctx *c, const config_setting_t *in, struct cm_config_ingress *i)
+{
+    i->sender_rate_limit = (int)get_int(c, in, "sender_rate_limit", 0);
+    i->sender_daily_quota = (int)get_int(c, in, "sender_daily_quota", 0);
+    i->account_rate_limit = (int)get_int(c, in, "account_rate_limit", 0);
+    i->account_daily_quota = (int)get_int(c, in, "account_daily_quota", 0);
+    i->limit_table_size = (int)get_int(c, in, "limit_table_size", 100000);
+    i->rspamd_url = get_str(c, in, "rspamd_url", "");
+    i->rspamd_timeout_ms = (int)get_int(c, in, "rspamd_timeout_ms", 2000);
+    i->rspamd_threshold = get_double(c, in, "rspamd_threshold", 15.0);
+    i->rspamd_on_error = get_str(c, in, "rspamd_on_error", "accept");
+    if (i->sender_rate_limit < 0 || i->sender_daily_quota < 0 || i->account_rate_limit < 0 ||
+        i->account_daily_quota < 0 || i->limit_table_size < 1 || i->rspamd_timeout_ms < 1)
+        fail(c, in, "ingress: a rate limit, quota or time-out is out of range");
+    if (strcmp(i->rspamd_on_error, "accept") && strcmp(i->rspamd_on_error, "tempfail"))
+        fail(c, in, "ingress: rspamd_on_error must be \"accept\" or \"tempfail\"");
+}
+
 /* The ingress limits; names and defaults follow Postfix's smtpd where it has one. */
 static void read_ingress_limits(ctx *c, const config_setting_t *in, cm_config *cfg)
 {
@@ -286,6 +326,15 @@ static void read_ingress_limits(ctx *c, const config_setting_t *in, cm_config *c
         fail(c, in, "ingress: tls_cert_file and tls_key_file go together");
     if (*i->submission_listen && !*i->tls_cert_file)
         fail(c, in, "ingress: submission_listen needs tls_cert_file and tls_key_file");
+    i->spf = get_str(c, in, "spf", "auto");
+    i->dkim = get_str(c, in, "dkim", "auto");
+    i->auth_check_timeout_ms = (int)get_int(c, in, "auth_check_timeout_ms", 5000);
+    i->dns_zone_file = get_str(c, in, "dns_zone_file", "");
+    for (const char *const *v = (const char *const[]){i->spf, i->dkim, NULL}; *v; v++)
+        if (strcmp(*v, "auto") && strcmp(*v, "on") && strcmp(*v, "off"))
+            fail(c, in, "ingress: spf and dkim must be \"auto\", \"on\" or \"off\"");
+    if (i->auth_check_timeout_ms < 1) fail(c, in, "ingress: auth_check_timeout_ms out of range");
+    read_ingress_antispam(c, in, i);
 }
 
 static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
@@ -433,6 +482,11 @@ void cm_config_free(cm_config *c)
                     c->ingress.tls_cert_file,
                     c->ingress.tls_key_file,
                     c->ingress.submission_listen,
+                    c->ingress.spf,
+                    c->ingress.dkim,
+                    c->ingress.dns_zone_file,
+                    c->ingress.rspamd_url,
+                    c->ingress.rspamd_on_error,
                     c->router.listen_ingress,
                     c->router.listen_egress,
                     c->dlr.listen,

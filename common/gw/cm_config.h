@@ -57,6 +57,8 @@ typedef struct {
     int dedup_days;                /* same sender + Message-ID within this many days = duplicate */
     cm_config_smtp_user *smtp_users;
     size_t n_smtp_users;
+    int rate_limit, daily_quota; /* recipients per minute / per day; -1 = ingress default */
+    double rspamd_threshold;     /* spam score refused above it; < 0 = ingress default */
 } cm_config_account;
 
 typedef struct {
@@ -82,6 +84,21 @@ typedef struct {
         /* STARTTLS (both "" = not offered) and the submission listener ("" = none) */
         char *tls_cert_file, *tls_key_file;
         char *submission_listen;
+        /* SPF / DKIM verdicts for the router: "auto" (when an account requires it),
+         * "on" or "off"; the time they may take; an offline DNS zone file ("" = DNS) */
+        char *spf, *dkim;
+        int auth_check_timeout_ms;
+        char *dns_zone_file;
+        /* anti-spam: recipients per minute and per UTC day, per envelope sender and per
+         * account (0 = no limit; an account's own keys override the account ones), the
+         * size of the counters' table, and the optional rspamd content check */
+        int sender_rate_limit, sender_daily_quota;
+        int account_rate_limit, account_daily_quota;
+        int limit_table_size;
+        char *rspamd_url; /* "http://127.0.0.1:11333", "" = no content check */
+        int rspamd_timeout_ms;
+        double rspamd_threshold;
+        char *rspamd_on_error; /* "accept" or "tempfail" */
     } ingress;
     struct {
         char *listen_ingress, *listen_egress;

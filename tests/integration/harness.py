@@ -115,13 +115,21 @@ class Proc:
 class Gateway:
     """One gateway under test: its config, peers and processes in a temporary dir."""
 
-    def __init__(self, name, smsc_args=(), router_timeout_ms=3000, accounts=None):
+    def __init__(self, name, smsc_args=(), router_timeout_ms=3000, accounts=None,
+                 operator_opts="", bind_opts="", extra_operators="", extra_ports=(),
+                 job_timeout_s=20, validity_s=600, dlr_extra=""):
+        """validity_s: router.validity_s; dlr_extra: more `key = value;` for the dlr group.
+        operator_opts / bind_opts: extra config keys written into operator "opa" and
+        its bind (e.g. 'long_method = "sar";'; 'window = 2;' replaces the default 10,
+        'response_timeout_s = 2;' or 'enquire_link_s = 1;' the default 5);
+        extra_operators: more operator groups for the `operators` list, formatted with
+        self.ports (extra_ports names more free ports, e.g. "smsc2")."""
         self.dir = tempfile.mkdtemp(prefix="smsgw-it-%s-" % name)
         self.procs = {}  # the current process of each name
         self.all = []  # every process started, for logs and clean-up
         self.starts = {}
         self.domain = "sms.test"
-        p = {k: free_port() for k in ("smtp", "smsc", "sink", "zin", "zeg", "zdl")}
+        p = {k: free_port() for k in ("smtp", "smsc", "sink", "zin", "zeg", "zdl") + tuple(extra_ports)}
         self.ports = p
         self.smsc_log = os.path.join(self.dir, "smsc.jsonl")
         self.maildir = os.path.join(self.dir, "mail")
@@ -133,41 +141,59 @@ class Gateway:
 state_dir = "%(dir)s/state";
 ingress = { listen = "127.0.0.1:%(smtp)d"; router_timeout_ms = %(rto)d; };
 router = { listen_ingress = "tcp://127.0.0.1:%(zin)d"; listen_egress = "tcp://127.0.0.1:%(zeg)d";
-           job_timeout_s = 20; validity_s = 600; };
+           job_timeout_s = %(jto)d; validity_s = %(validity)d; };
 dlr = { listen = "tcp://127.0.0.1:%(zdl)d"; smarthost = "smtp://127.0.0.1:%(sink)d";
-        from = "accuses@%(domain)s"; retry_min_s = 1; retry_max_s = 5; };
-operators = ( { name = "opa"; prefixes = [ "+336", "+337" ]; default = true; enquire_link_s = 5;
-                response_timeout_s = 5;
+        from = "accuses@%(domain)s"; retry_min_s = 1; retry_max_s = 5; %(dlr_extra)s };
+operators = ( { name = "opa"; prefixes = [ "+336", "+337" ]; default = true; %(opopts)s
                 binds = ( { host = "127.0.0.1"; port = %(smsc)d; system_id = "smsgw";
-                            password = "pw"; window = 10; } ); } );
+                            password = "pw"; %(bindopts)s } ); } %(extraops)s );
 accounts = ( %(accounts)s );
-""" % dict(p, domain=self.domain, dir=self.dir, rto=router_timeout_ms, accounts=accounts))
+""" % dict(p, domain=self.domain, dir=self.dir, rto=router_timeout_ms, accounts=accounts,
+           jto=job_timeout_s,
+           opopts="".join("%s = 5; " % k for k in ("enquire_link_s", "response_timeout_s")
+                          if k not in operator_opts) + operator_opts, validity=validity_s, dlr_extra=dlr_extra,
+           bindopts=bind_opts if "window" in bind_opts else "window = 10; " + bind_opts,
+           extraops=(", " + extra_operators % p) if extra_operators else ""))
         self.smsc_args = list(smsc_args)
 
     # peers -----------------------------------------------------------------
-    def start_smsc(self):
-        self.procs["smsc"] = self._add(Proc("smsc", ["perl", os.path.join(TOP, "tests/peers/smsc.pl"),
-                                           "--port", str(self.ports["smsc"]), "--log",
-                                           self.smsc_log] + self.smsc_args, self.dir, "READY"))
+    def start_smsc(self, key="smsc", args=None):
+        """The Net::SMPP SMSC on self.ports[key], logging to <key>.jsonl (self.smsc_log
+        for the default one), with args (default: the constructor's smsc_args)."""
+        log = self.smsc_log if key == "smsc" else os.path.join(self.dir, key + ".jsonl")
+        self.procs[key] = self._add(Proc(key, ["perl", os.path.join(TOP, "tests/peers/smsc.pl"),
+                                          "--port", str(self.ports[key]), "--log", log]
+                                         + list(self.smsc_args if args is None else args),
+                                         self.dir, "READY"))
+        return self.procs[key]
 
-    def start_sink(self):
+    def start_sink(self, args=()):
+        """(Re)starts the mail sink on its port; args: more mail-sink options
+        (e.g. ["--reply-code", "451"]). A running sink is stopped first."""
+        if "sink" in self.procs:
+            self.procs["sink"].stop()
         self.procs["sink"] = self._add(Proc("sink", ["/usr/bin/python3", os.path.join(TOP, "tools/mail-sink"),
                                            "--listen", "127.0.0.1:%d" % self.ports["sink"],
-                                           "--maildir", self.maildir, "--print"], self.dir, "READY"))
+                                           "--maildir", self.maildir, "--print"] + list(args),
+                                           self.dir, "READY"))
 
     def _add(self, proc):
         self.all.append(proc)
         return proc
 
     # gateway processes -------------------------------------------------------
-    def start(self, name):
+    def start(self, name, operator="opa"):
+        """Starts one gateway process; an egress for another operator than "opa" is
+        known as "egress-<operator>" in self.procs."""
         sub, binary = BINARIES[name]
         argv = [os.path.join(BUILD, sub, binary), "-c", self.config]
+        key = name
         if name == "egress":
-            argv += ["--operator", "opa"]
-        self.starts[name] = self.starts.get(name, 0) + 1
-        proc = Proc("%s.%d" % (name, self.starts[name]), argv, self.dir)
-        self.procs[name] = proc
+            argv += ["--operator", operator]
+            key = name if operator == "opa" else "egress-" + operator
+        self.starts[key] = self.starts.get(key, 0) + 1
+        proc = Proc("%s.%d" % (key, self.starts[key]), argv, self.dir)
+        self.procs[key] = proc
         self.all.append(proc)
         if name == "ingress":
             wait_until(self.smtp_up, 20, "ingress to listen")
@@ -190,9 +216,10 @@ accounts = ( %(accounts)s );
             return False
 
     # clients -------------------------------------------------------------------
-    def send(self, mail_from, rcpts, subject, body, headers=None, msgid=None):
+    def send(self, mail_from, rcpts, subject, body, headers=None, msgid=None, attachments=()):
         """Sends with smtplib; returns (code, text) of the end of DATA, or raises
-        smtplib.SMTPResponseException subclasses for refusals before DATA."""
+        smtplib.SMTPResponseException subclasses for refusals before DATA.
+        attachments: (filename, bytes) pairs, attached as text/plain."""
         msg = email.message.EmailMessage()
         msg["From"] = mail_from
         msg["To"] = ", ".join(rcpts)
@@ -201,6 +228,8 @@ accounts = ( %(accounts)s );
         for k, v in (headers or {}).items():
             msg[k] = v
         msg.set_content(body)
+        for name, data in attachments:
+            msg.add_attachment(data, maintype="text", subtype="plain", filename=name)
         with smtplib.SMTP("127.0.0.1", self.ports["smtp"], timeout=30) as s:
             s.ehlo("client.acme.test")
             s.mail(mail_from)
@@ -222,10 +251,11 @@ accounts = ( %(accounts)s );
         return replies
 
     # what the peers saw ----------------------------------------------------------
-    def submits(self):
-        if not os.path.exists(self.smsc_log):
+    def submits(self, key="smsc"):
+        log = self.smsc_log if key == "smsc" else os.path.join(self.dir, key + ".jsonl")
+        if not os.path.exists(log):
             return []
-        with open(self.smsc_log) as f:
+        with open(log) as f:
             return [json.loads(l) for l in f if l.strip()]
 
     def mails(self):

@@ -63,7 +63,7 @@ static const dl_final_rcpt FINAL[] = {
     {"+33601020304", "NOM=Dupont\tPRENOM=Jean", 0, 1, DL_OUT_DELIVERED, DL_STAT_DELIVERED, "000", 0,
      "", T0 + 108000},
     {"+33601020305", "REFCLIENT=A-17", 0, 2, DL_OUT_UNDELIVERED, DL_STAT_UNDELIVERABLE, "001", 0,
-     "", T0 + 200000},
+     "", T0 + 200000, "03001b"},
     {"+33601020307", "", 0, 1, DL_OUT_UNDELIVERED, DL_STAT_NONE, "", 0x0B, "invalid destination",
      T0 + 1000},
     {"+33601020308", "", 0, 1, DL_OUT_EXPIRED, DL_STAT_NONE, "", 0, "", T0 + 172800000ull},

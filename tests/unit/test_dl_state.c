@@ -38,18 +38,8 @@ static int setup(void **state)
     assert_int_equal(cm_store_open(f->dir, (size_t)1 << 30, NAMES, &f->store), 0);
     f->st.from = FROM;
     f->st.validity_ms = 3600000;
-    dl_dbs *d = &f->st.db;
-    d->submissions = cm_store_dbi(f->store, "submissions");
-    d->progress = cm_store_dbi(f->store, "progress");
-    d->expiry = cm_store_dbi(f->store, "expiry");
-    d->recipients = cm_store_dbi(f->store, "recipients");
-    d->msgids = cm_store_dbi(f->store, "msgids");
-    d->early = cm_store_dbi(f->store, "early");
-    d->unmatched = cm_store_dbi(f->store, "unmatched");
-    d->outbox = cm_store_dbi(f->store, "outbox");
-    d->dead = cm_store_dbi(f->store, "dead");
-    d->seen = cm_store_dbi(f->store, "seen");
-    d->meta = cm_store_dbi(f->store, "meta");
+    f->st.expiry_grace_ms = DL_EXPIRY_GRACE_MS;
+    dl_state_open_dbs(f->store, &f->st);
     *state = f;
     return 0;
 }
@@ -280,6 +270,34 @@ static void test_expiry(void **state)
     assert_int_equal(count(f, f->st.db.expiry), 0);
 }
 
+/* dlr.expiry_grace_s changes when the index entry is due, also for entries stored
+ * before the change; an entry whose submission was finished meanwhile just goes. */
+static void test_expiry_grace_configured(void **state)
+{
+    fixture *f = *state;
+    struct cm_wire_recipient r[] = {{411, "+33601020304", 0, CM_RCPT_QUEUED, "", "", 1}};
+    const char *ids[] = {"411"};
+    unsigned n = 9;
+    MDB_txn *txn;
+
+    assert_int_equal(accepted(f, "S41", "client@example.com", r, 1, NOW + 1000), 0);
+    f->st.expiry_grace_ms = 2000;
+    txn = cm_store_batch_txn(f->store);
+    assert_int_equal(dl_state_expire(&f->st, txn, NOW + 2999, 10, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(dl_state_expire(&f->st, txn, NOW + 3000, 10, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(cm_store_batch_commit(f->store), 0);
+    assert_true(mail_has(f, 2, "X-SMSGW-Status: undelivered\r\n"));
+    r[0].job_id = 412;
+    assert_int_equal(accepted(f, "S42", "client@example.com", r, 1, NOW + 1000), 0);
+    assert_int_equal(result(f, 412, "S42", CM_RESULT_SUBMITTED, 0, ids, 1), 0);
+    assert_int_equal(deliver(f, DLV("411", "DELIVRD"), "", 0), 0);
+    assert_int_equal(count(f, f->st.db.expiry), 0);
+    assert_int_equal(count(f, f->st.db.outbox), 4);
+    assert_true(mail_has(f, 4, "X-SMSGW-Status: delivered\r\n"));
+}
+
 static void test_no_mail_addresses(void **state)
 {
     fixture *f = *state;
@@ -320,6 +338,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_part_failure_ends_recipient, setup, teardown),
         cmocka_unit_test_setup_teardown(test_accepted_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expiry_grace_configured, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_mail_addresses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unmatched_and_bad, setup, teardown),
     };

@@ -1,0 +1,45 @@
+/* dl_outq: the receipts outbox as stored in dlr.mdb, with its two indexes (layout in
+ * dl_rec.h), so that the sender finds what to try next without reading the backlog:
+ *
+ *   outbox       BE64(seq)             -> dl_mailrec
+ *   outbox_rcpt  rcpt \0 BE64(seq)     -> ""  every mail, per recipient, in order
+ *   outbox_due   BE64(next_try) BE64(seq) -> "" the first mail of each recipient only
+ *
+ * A recipient's mails go out in order (acceptance before final): only its first mail
+ * is "due-indexed"; when it leaves the outbox (sent, or moved to `dead`), the next mail
+ * of that recipient takes its place in outbox_due. So dl_outq_due() reads at most one
+ * entry per recipient that has mail, in next-try order, and stops at the first entry
+ * not due yet: a backlog of any size behind a failing smarthost costs nothing per scan.
+ *
+ * All functions work in the caller's transaction (dl_outq_due() in a read-only one is
+ * fine) and return 0 or a negative errno from the store; -EBADMSG for an unreadable
+ * record. dl_outq_reindex() rebuilds both indexes from `outbox` (run at start-up when
+ * their sizes disagree, e.g. on a store written before the indexes existed). Never
+ * logs. */
+#ifndef DL_OUTQ_H
+#define DL_OUTQ_H
+
+#include "dl_rec.h"
+#include "dl_state.h"
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Append a mail (m->next_try_ms is its first try); its sequence number in *seq. */
+int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq);
+/* Up to max due mails (next_try <= now_ms) in due order, skipping the `nskip` sequence
+ * numbers in skip (the mails in flight); their sequence numbers in seqs, count in *n. */
+int dl_outq_due(dl_state *st, MDB_txn *txn, uint64_t now_ms, const uint64_t *skip, size_t nskip,
+                uint64_t *seqs, size_t max, size_t *n);
+/* The mail was sent: remove it; the recipient's next mail becomes due-indexed. */
+int dl_outq_sent(dl_state *st, MDB_txn *txn, uint64_t seq);
+/* Try again later: rewrite the mail (m->next_try_ms is the new time, m->tries etc.). */
+int dl_outq_defer(dl_state *st, MDB_txn *txn, uint64_t seq, const dl_mailrec *m);
+/* Refused for good: the mail moves to `dead` as m, the next mail becomes due-indexed. */
+int dl_outq_bury(dl_state *st, MDB_txn *txn, uint64_t seq, const dl_mailrec *m);
+/* Whether the indexes need rebuilding (1), and the rebuild. */
+int dl_outq_check(dl_state *st, MDB_txn *txn);
+int dl_outq_reindex(dl_state *st, MDB_txn *txn);
+
+#endif

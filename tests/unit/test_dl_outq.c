@@ -1,0 +1,209 @@
+/* Unit tests for dl_outq (the receipts outbox and its indexes) on a real dlr.mdb: order
+ * per recipient, deferral, in-flight skipping, burial with its counter, a backlog whose
+ * due index holds one entry per recipient, and rebuilding lost indexes. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cm_store.h"
+#include "dl_outq.h"
+#include "dl_rec.h"
+#include "dl_state.h"
+
+#define NOW 1717243402000ull
+
+typedef struct {
+    char dir[64];
+    cm_store *store;
+    dl_state st;
+} fixture;
+
+static int setup(void **state)
+{
+    static const char *const NAMES[] = {DL_DB_NAMES, NULL};
+    fixture *f = calloc(1, sizeof(*f));
+
+    assert_non_null(f);
+    strcpy(f->dir, "/tmp/test_dl_outq.XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(cm_store_open(f->dir, (size_t)1 << 30, NAMES, &f->store), 0);
+    f->st.from = "accuses@sms.example.net";
+    dl_state_open_dbs(f->store, &f->st);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[128];
+
+    cm_store_close(f->store);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static MDB_txn *txn_of(fixture *f)
+{
+    MDB_txn *txn = cm_store_batch_txn(f->store);
+
+    assert_non_null(txn);
+    return txn;
+}
+
+static uint64_t put(fixture *f, const char *to, const char *kind, uint64_t at)
+{
+    dl_mailrec m = {
+        at, 0, "accuses@sms.example.net", (char *)to, "S1", (char *)kind, {(uint8_t *)"mail", 4},
+        ""};
+    uint64_t seq = 0;
+
+    assert_int_equal(dl_outq_put(&f->st, txn_of(f), &m, &seq), 0);
+    return seq;
+}
+
+static size_t entries(fixture *f, MDB_dbi dbi)
+{
+    MDB_stat s;
+
+    assert_int_equal(mdb_stat(txn_of(f), dbi, &s), 0);
+    return s.ms_entries;
+}
+
+/* The due sequence numbers at `now` (skipping skip[0..nskip)), as "1,2,3". */
+static const char *due(fixture *f, uint64_t now, const uint64_t *skip, size_t nskip)
+{
+    static char out[256];
+    uint64_t seqs[16];
+    size_t n = 0, len = 0;
+
+    assert_int_equal(dl_outq_due(&f->st, txn_of(f), now, skip, nskip, seqs, 16, &n), 0);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%llu", i ? "," : "",
+                                (unsigned long long)seqs[i]);
+    return out;
+}
+
+static dl_mailrec later(const char *to, uint64_t next_try)
+{
+    dl_mailrec m = {next_try, 1,       "accuses@sms.example.net", (char *)to,
+                    "S1",     "final", {(uint8_t *)"mail", 4},    "451"};
+    return m;
+}
+
+static void test_order_per_recipient(void **state)
+{
+    fixture *f = *state;
+
+    assert_int_equal(put(f, "a@x.test", "acceptance", NOW), 1);
+    assert_int_equal(put(f, "b@x.test", "acceptance", NOW), 2);
+    assert_int_equal(put(f, "a@x.test", "final", NOW + 10), 3);
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "1,2"); /* 3 waits behind 1 */
+    assert_string_equal(due(f, NOW - 1, NULL, 0), "");
+    uint64_t busy[] = {1};
+    assert_string_equal(due(f, NOW + 10, busy, 1), "2"); /* 1 in flight, 3 still waits */
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), 0);
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "2,3");
+    assert_int_equal(entries(f, f->st.db.outbox), 2);
+    assert_int_equal(entries(f, f->st.db.outbox_rcpt), 2);
+    assert_int_equal(entries(f, f->st.db.outbox_due), 2);
+}
+
+static void test_defer_and_bury(void **state)
+{
+    fixture *f = *state;
+    dl_mailrec m = later("b@x.test", NOW + 5000);
+    MDB_val v;
+    uint64_t count = 0;
+
+    put(f, "a@x.test", "acceptance", NOW);
+    put(f, "b@x.test", "acceptance", NOW);
+    put(f, "b@x.test", "final", NOW);
+    assert_int_equal(dl_outq_defer(&f->st, txn_of(f), 2, &m), 0);
+    assert_string_equal(due(f, NOW, NULL, 0), "1"); /* b waits for its retry, 3 behind it */
+    assert_string_equal(due(f, NOW + 5000, NULL, 0), "1,2");
+    m.last_error = "550 no such user";
+    assert_int_equal(dl_outq_bury(&f->st, txn_of(f), 2, &m), 0);
+    assert_string_equal(due(f, NOW, NULL, 0), "1,3");
+    assert_int_equal(entries(f, f->st.db.dead), 1);
+    assert_int_equal(cm_store_get(txn_of(f), f->st.db.meta, "dead", 4, &v), 0);
+    assert_int_equal(v.mv_size, 8);
+    memcpy(&count, v.mv_data, 8); /* cm_store counters are native integers */
+    assert_int_equal(count, 1);
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 3), 0);
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), 0);
+    assert_string_equal(due(f, NOW + 100000, NULL, 0), "");
+    assert_int_equal(entries(f, f->st.db.outbox), 0);
+    assert_int_equal(entries(f, f->st.db.outbox_rcpt), 0);
+    assert_int_equal(entries(f, f->st.db.outbox_due), 0);
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), -ENOENT);
+}
+
+/* A smarthost down for long: 20,000 mails to 2,000 customers, every first mail waiting
+ * for its retry. The due index holds 2,000 entries and a scan reads none of them. */
+static void test_backlog(void **state)
+{
+    fixture *f = *state;
+
+    for (int i = 0; i < 20000; i++) {
+        char to[32];
+        snprintf(to, sizeof(to), "c%04d@x.test", i % 2000);
+        put(f, to, i < 2000 ? "acceptance" : "final", NOW);
+    }
+    for (uint64_t seq = 1; seq <= 2000; seq++) {
+        char to[32];
+        snprintf(to, sizeof(to), "c%04d@x.test", (int)(seq - 1));
+        dl_mailrec m = later(to, NOW + 60000 + seq);
+        assert_int_equal(dl_outq_defer(&f->st, txn_of(f), seq, &m), 0);
+    }
+    assert_int_equal(entries(f, f->st.db.outbox), 20000);
+    assert_int_equal(entries(f, f->st.db.outbox_due), 2000);
+    assert_string_equal(due(f, NOW + 1000, NULL, 0), "");
+    assert_string_equal(due(f, NOW + 60002, NULL, 0), "1,2");
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 2), 0);
+    /* c0001's next mail takes its place, due since it was queued */
+    assert_string_equal(due(f, NOW + 60002, NULL, 0), "2002,1");
+    assert_int_equal(cm_store_batch_commit(f->store), 0);
+}
+
+static void test_reindex(void **state)
+{
+    fixture *f = *state;
+    dl_mailrec m = later("a@x.test", NOW + 5000);
+
+    put(f, "a@x.test", "acceptance", NOW);
+    put(f, "b@x.test", "acceptance", NOW + 1);
+    put(f, "a@x.test", "final", NOW + 2);
+    assert_int_equal(dl_outq_defer(&f->st, txn_of(f), 1, &m), 0);
+    assert_int_equal(dl_outq_check(&f->st, txn_of(f)), 0);
+    assert_int_equal(mdb_drop(txn_of(f), f->st.db.outbox_rcpt, 0), 0);
+    assert_int_equal(mdb_drop(txn_of(f), f->st.db.outbox_due, 0), 0);
+    assert_int_equal(dl_outq_check(&f->st, txn_of(f)), 1);
+    assert_int_equal(dl_outq_reindex(&f->st, txn_of(f)), 0);
+    assert_int_equal(dl_outq_check(&f->st, txn_of(f)), 0);
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "2");
+    assert_string_equal(due(f, NOW + 5000, NULL, 0), "2,1");
+    assert_int_equal(entries(f, f->st.db.outbox_rcpt), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_order_per_recipient, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defer_and_bury, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backlog, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
