@@ -16,8 +16,8 @@
 
 /* A job to hand to rt_feed once committed. */
 typedef struct {
+    uint64_t id, release_ms;
     char op[64];
-    uint64_t release_ms;
 } new_job;
 
 /* What to do once the batch holding a submission is committed. */
@@ -25,11 +25,19 @@ typedef struct {
     rt_ctx *ctx;
     cm_peer to;
     char key[80];
-    size_t n_jobs;
-    uint64_t first_job;
+    size_t n_jobs, cap;
     new_job *jobs;
     cm_wbuf reply;
 } after_commit;
+
+/* The submission being stored in the batch: its number, taken when its first job
+ * needs it (or when the event is stored), and what happens after the commit. */
+typedef struct {
+    rt_ctx *ctx;
+    MDB_txn *txn;
+    char number[24];
+    after_commit *after;
+} storing;
 
 static void reply_now(cm_hub *h, const cm_peer *to, const char *key, const cm_msg_submit_reply *r)
 {
@@ -42,7 +50,7 @@ static void on_committed(void *arg, int committed)
 {
     after_commit *a = arg;
     for (size_t k = 0; committed && k < a->n_jobs; k++)
-        if (rt_feed_add(a->ctx->feed, a->first_job + k, a->jobs[k].op, 0, a->jobs[k].release_ms))
+        if (rt_feed_add(a->ctx->feed, a->jobs[k].id, a->jobs[k].op, 0, a->jobs[k].release_ms))
             cm_log_fatal("out of memory");
     if (committed) {
         cm_hub_ack(a->ctx->ingress_hub, &a->to, a->key, a->reply.data, a->reply.len);
@@ -53,21 +61,51 @@ static void on_committed(void *arg, int committed)
     free(a);
 }
 
-static int put_jobs(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
+static int take_number(storing *st)
 {
-    MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_JOBS);
-    int rc = 0;
-    for (size_t k = 0; k < s->n_jobs && !rc; k++) {
-        cm_wbuf w = {0};
-        uint8_t key[8];
-        rt_job_rec head = {.release_ms = rt_submission_release(s, k)};
-        cm_put_raw(&w, &head, sizeof head);
-        rc = cm_wire_encode_job(&s->jobs[k], &w);
-        cm_be64_put(key, s->jobs[k].job_id);
-        if (!rc) rc = cm_store_put(txn, dbi, key, 8, w.data, w.len, MDB_NOOVERWRITE);
-        cm_wbuf_free(&w);
-    }
+    uint64_t n;
+    if (st->number[0]) return 0;
+    int rc = cm_store_next_seq(st->txn, cm_store_dbi(st->ctx->store, RT_DB_META), "submission", &n);
+    if (!rc) snprintf(st->number, sizeof st->number, "%06" PRIu64, n);
     return rc;
+}
+
+static int remember_job(after_commit *a, uint64_t id, const char *op, uint64_t release_ms)
+{
+    if (a->n_jobs == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        new_job *j = realloc(a->jobs, cap * sizeof *j);
+        if (!j) return -ENOMEM;
+        a->jobs = j;
+        a->cap = cap;
+    }
+    new_job *j = &a->jobs[a->n_jobs++];
+    j->id = id;
+    j->release_ms = release_ms;
+    snprintf(j->op, sizeof j->op, "%s", op);
+    return 0;
+}
+
+/* rt_submit's job sink: numbers the job and writes it into the batch. */
+static int store_job(void *arg, cm_msg_job *job, uint64_t release_ms)
+{
+    storing *st = arg;
+    MDB_dbi meta = cm_store_dbi(st->ctx->store, RT_DB_META);
+    uint8_t key[8];
+    cm_wbuf w = {0};
+    rt_job_rec head = {.release_ms = release_ms};
+    int rc = take_number(st);
+    if (!rc) rc = cm_store_next_seq(st->txn, meta, "job", &job->job_id);
+    if (rc) return rc;
+    job->submission = st->number;
+    cm_put_raw(&w, &head, sizeof head);
+    rc = cm_wire_encode_job(job, &w);
+    cm_be64_put(key, job->job_id);
+    if (!rc)
+        rc = cm_store_put(st->txn, cm_store_dbi(st->ctx->store, RT_DB_JOBS), key, 8, w.data, w.len,
+                          MDB_NOOVERWRITE);
+    cm_wbuf_free(&w);
+    return rc ? rc : remember_job(st->after, job->job_id, job->operator_name, release_ms);
 }
 
 static int is_blacklisted(void *arg, const char *account, const char *e164)
@@ -87,40 +125,37 @@ static int put_last_sent(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
                      (unsigned long long)s->accepted.at_ms, s->accepted.reply_to);
     if (n < 0 || (size_t)n >= sizeof v) return 0; /* an absurd address: no reply forwarding */
     int rc = 0;
-    for (size_t k = 0; k < s->n_jobs && !rc; k++) {
-        const char *number = s->accepted.recipients[s->job_rcpt[k]].number;
-        rc = cm_store_put(txn, dbi, number, strlen(number), v, (size_t)n, 0);
+    for (size_t i = 0; i < s->accepted.recipients_n && !rc; i++) {
+        const char *number = s->accepted.recipients[i].number;
+        if (s->accepted.recipients[i].job_id)
+            rc = cm_store_put(txn, dbi, number, strlen(number), v, (size_t)n, 0);
     }
     return rc;
 }
 
-/* Numbers the submission and writes everything it consists of into txn. */
-static int store_submission(rt_ctx *ctx, MDB_txn *txn, const char *submit_id, rt_submission *s,
-                            after_commit *a)
+/* Writes the submission's event, reply and indexes into the batch (its jobs are
+ * already there: store_job). */
+static int store_submission(storing *st, const char *submit_id, rt_submission *s)
 {
-    MDB_dbi meta = cm_store_dbi(ctx->store, RT_DB_META);
-    uint64_t subno, first_job = 0;
-    char number[24], key[40];
+    rt_ctx *ctx = st->ctx;
+    char key[40];
     cm_wbuf ev = {0};
-    int rc = cm_store_next_seq(txn, meta, "submission", &subno);
-    if (!rc && s->n_jobs) rc = cm_store_reserve_seq(txn, meta, "job", s->n_jobs, &first_job);
+    int rc = take_number(st);
     if (rc) return rc;
-    snprintf(number, sizeof number, "%06" PRIu64, subno);
-    rt_submission_number(s, number, first_job);
-    snprintf(key, sizeof key, "acc:%s", number);
+    rt_submission_number(s, st->number);
+    snprintf(key, sizeof key, "acc:%s", st->number);
     rc = cm_wire_encode_accepted(&s->accepted, &ev);
-    if (!rc) rc = cm_wire_encode_submit_reply(&s->reply, &a->reply);
-    if (!rc) rc = put_jobs(ctx, txn, s);
-    if (!rc) rc = put_last_sent(ctx, txn, s);
+    if (!rc) rc = cm_wire_encode_submit_reply(&s->reply, &st->after->reply);
+    if (!rc) rc = put_last_sent(ctx, st->txn, s);
     if (!rc)
-        rc = cm_store_put(txn, cm_store_dbi(ctx->store, RT_DB_SUBMISSIONS), number, strlen(number),
-                          ev.data, ev.len, MDB_NOOVERWRITE);
-    if (!rc) rc = rt_dlr_out_put(ctx, txn, key, ev.data, ev.len);
+        rc = cm_store_put(st->txn, cm_store_dbi(ctx->store, RT_DB_SUBMISSIONS), st->number,
+                          strlen(st->number), ev.data, ev.len, MDB_NOOVERWRITE);
+    if (!rc) rc = rt_dlr_out_put(ctx, st->txn, key, ev.data, ev.len);
     if (!rc)
-        rc = cm_store_put(txn, cm_store_dbi(ctx->store, RT_DB_SUBMITS), submit_id,
-                          strlen(submit_id), a->reply.data, a->reply.len, MDB_NOOVERWRITE);
+        rc = cm_store_put(st->txn, cm_store_dbi(ctx->store, RT_DB_SUBMITS), submit_id,
+                          strlen(submit_id), st->after->reply.data, st->after->reply.len,
+                          MDB_NOOVERWRITE);
     cm_wbuf_free(&ev);
-    a->first_job = first_job;
     return rc;
 }
 
@@ -177,39 +212,40 @@ static void log_decision(rt_ctx *ctx, const cm_msg_submit *m, const rt_submissio
             a->reason[0] ? ": " : "", a->reason, a->recipients_n, s->n_jobs);
 }
 
-/* Decides and stores one new submission; the ack leaves after the commit. */
+/* Decides and stores one new submission; the ack leaves after the commit. A storage
+ * failure is fatal: the batch is abandoned and the ingress gets no answer. */
 static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const char *key,
                         const cm_msg_submit *m)
 {
     rt_submission s;
     char mkey[1024], dup[32];
+    after_commit *a = calloc(1, sizeof *a);
+    storing st = {.ctx = ctx, .txn = txn, .after = a};
     rt_submit_env env = {.cfg = ctx->cfg,
                          .accounts = ctx->accounts,
                          .quiet = &ctx->quiet,
                          .now_ms = rt_now_ms(),
                          .portability = ctx->portability,
+                         .job_sink = store_job,
+                         .job_arg = &st,
                          .blacklisted = is_blacklisted,
                          .blacklist_arg = ctx->blacklist};
+    if (!a) cm_log_fatal("out of memory");
+    *a = (after_commit){.ctx = ctx, .to = *from};
+    snprintf(a->key, sizeof a->key, "%s", key);
     msgid_key(m, mkey, sizeof mkey);
     int rc = find_duplicate(ctx, txn, mkey, &env, dup, sizeof dup);
-    if (rc) cm_log_fatal("queue store: %s", strerror(-rc));
-    after_commit *a = calloc(1, sizeof *a);
-    if (!a || rt_submit_build(&env, m, &s) != 0) cm_log_fatal("out of memory");
+    if (!rc) rc = rt_submit_build(&env, m, &s);
+    if (rc) cm_log_fatal("cannot store submission %s: %s", m->id, strerror(-rc));
     if (!s.has_event) {
         log_decision(ctx, m, &s);
         reply_now(ctx->ingress_hub, from, key, &s.reply);
         rt_submission_free(&s);
+        free(a->jobs);
         free(a);
         return;
     }
-    *a = (after_commit){.ctx = ctx, .to = *from, .n_jobs = s.n_jobs};
-    snprintf(a->key, sizeof a->key, "%s", key);
-    a->jobs = calloc(s.n_jobs + 1, sizeof *a->jobs);
-    for (size_t k = 0; a->jobs && k < s.n_jobs; k++) {
-        snprintf(a->jobs[k].op, sizeof a->jobs[k].op, "%s", s.jobs[k].operator_name);
-        a->jobs[k].release_ms = rt_submission_release(&s, k);
-    }
-    rc = a->jobs ? store_submission(ctx, txn, m->id, &s, a) : -ENOMEM;
+    rc = store_submission(&st, m->id, &s);
     if (!rc) rc = remember_msgid(ctx, txn, mkey, &s);
     if (rc) cm_log_fatal("queue store: cannot store submission: %s", strerror(-rc));
     log_decision(ctx, m, &s);

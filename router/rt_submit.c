@@ -26,7 +26,7 @@ typedef struct {
     rt_text_opts text;
     int commercial;
     uint64_t header_send_at;
-    int failed; /* ENOMEM */
+    int failed; /* 1: out of memory; negative: the job sink's error */
 } builder;
 
 static int numeric_sender(const char *id)
@@ -93,49 +93,40 @@ static void describe_text(builder *b, const char *text, const cm_sms_text *enc)
         a->translit_parts = (uint32_t)translit.parts;
 }
 
-static int set_payload(builder *b, cm_msg_job *j, const cm_sms_text *enc)
-{
-    char end[24];
-    j->coding = (uint8_t)enc->info.coding;
-    j->payload.data = cm_arena_alloc(&b->s->arena, enc->len + 1);
-    if (!j->payload.data) return -ENOMEM;
-    memcpy(j->payload.data, enc->data, enc->len);
-    j->payload.len = enc->len;
-    for (size_t p = 1; p <= enc->info.parts; p++) {
-        snprintf(end, sizeof end, "%zu", enc->bound[p]);
-        if (cm_strs_push(&b->s->arena, &j->part_ends, end) != 0) return -ENOMEM;
-    }
-    return 0;
-}
-
-static void add_job(builder *b, struct cm_wire_recipient *r, size_t ridx,
-                    const cm_config_operator *op, const cm_sms_text *enc, uint64_t release)
+/* The job of recipient r, handed to the sink (which numbers and stores it) when the
+ * submission is to be sent; counted in s->n_jobs either way. The job borrows enc. */
+static void emit_job(builder *b, struct cm_wire_recipient *r, const cm_config_operator *op,
+                     const cm_sms_text *enc, uint64_t release)
 {
     rt_submission *s = b->s;
-    cm_msg_job *j = &s->jobs[s->n_jobs];
-    char digits[CM_E164_BUFSZ];
-    uint64_t validity = (uint64_t)b->env->cfg->router.validity_s * 1000;
+    char digits[CM_E164_BUFSZ], ends[CM_SMS_MAX_PARTS][24];
+    char *end_ptrs[CM_SMS_MAX_PARTS];
+    cm_msg_job j = {.submission = "", .operator_name = op->name, .dest = digits};
     cm_number_smpp_digits(r->number, digits, sizeof digits);
-    j->submission = "";
-    j->operator_name = op->name;
-    j->dest = cm_arena_strdup(&s->arena, digits);
-    set_source(b->acc, op, j);
-    if (!j->dest || set_payload(b, j, enc) != 0) {
-        b->failed = 1;
-        return;
+    set_source(b->acc, op, &j);
+    j.coding = (uint8_t)enc->info.coding;
+    j.payload = (cm_bytes){enc->data, enc->len};
+    for (size_t p = 0; p < enc->info.parts; p++) {
+        snprintf(ends[p], sizeof ends[p], "%zu", enc->bound[p + 1]);
+        end_ptrs[p] = ends[p];
     }
-    j->registered_delivery = 1;
-    j->expires_ms = release + validity;
+    j.part_ends = (cm_strs){end_ptrs, enc->info.parts};
+    j.registered_delivery = 1;
+    j.expires_ms = release + (uint64_t)b->env->cfg->router.validity_s * 1000;
     r->parts = (uint32_t)enc->info.parts;
     r->send_at_ms = release > b->env->now_ms ? release : 0;
     if (r->send_at_ms && (!s->accepted.send_at_ms || r->send_at_ms < s->accepted.send_at_ms))
         s->accepted.send_at_ms = r->send_at_ms;
-    if (j->expires_ms > s->accepted.expires_ms) s->accepted.expires_ms = j->expires_ms;
-    s->job_rcpt[s->n_jobs++] = ridx;
+    if (j.expires_ms > s->accepted.expires_ms) s->accepted.expires_ms = j.expires_ms;
+    s->n_jobs++;
+    if (s->accepted.status != CM_ACCEPT_ACCEPTED || !b->env->job_sink) return;
+    int rc = b->env->job_sink(b->env->job_arg, &j, release);
+    if (rc) b->failed = rc;
+    r->job_id = j.job_id;
 }
 
 /* Renders, encodes, routes and schedules recipient r; adds its job or rejects it. */
-static void make_job(builder *b, struct cm_wire_recipient *r, size_t ridx, size_t *shown)
+static void make_job(builder *b, struct cm_wire_recipient *r, size_t *shown)
 {
     rt_submission *s = b->s;
     cm_fields f;
@@ -162,8 +153,8 @@ static void make_job(builder *b, struct cm_wire_recipient *r, size_t ridx, size_
     else if (!op)
         rt_recipients_reject(r, CM_REASON_NO_ROUTE);
     else
-        add_job(
-            b, r, ridx, op, &enc,
+        emit_job(
+            b, r, op, &enc,
             rt_schedule_release(b->env->quiet, b->commercial, r->number, b->env->now_ms, wanted));
     if (s->accepted.status == CM_ACCEPT_DRY_RUN && *shown < RT_DRY_RUN_SHOWN) {
         r->text = sent_text(b, text, &enc);
@@ -220,11 +211,9 @@ static void build_jobs(builder *b)
 {
     rt_submission *s = b->s;
     cm_msg_accepted *a = &s->accepted;
-    size_t n = a->recipients_n ? a->recipients_n : 1, shown = 0;
+    size_t shown = 0;
     b->text.names = rt_recipients_field_names(s);
-    s->jobs = cm_arena_alloc(&s->arena, n * sizeof *s->jobs);
-    s->job_rcpt = cm_arena_alloc(&s->arena, n * sizeof *s->job_rcpt);
-    if (!s->jobs || !s->job_rcpt || !b->text.names) {
+    if (!b->text.names) {
         b->failed = 1;
         return;
     }
@@ -235,7 +224,7 @@ static void build_jobs(builder *b)
             r->state = CM_RCPT_BLACKLISTED;
             r->reason = CM_REASON_BLACKLISTED;
         }
-        if (r->state == CM_RCPT_QUEUED) make_job(b, r, i, &shown);
+        if (r->state == CM_RCPT_QUEUED) make_job(b, r, &shown);
     }
 }
 
@@ -268,10 +257,9 @@ static int any_blacklisted(const cm_msg_accepted *a)
     return 0;
 }
 
-/* Whole-submission rejections and statuses, once recipients and jobs are known. A
- * submission whose only recipients are on the STOP list is accepted: its receipts say
- * "blacklisted (STOP)" for them. */
-static void conclude(builder *b, const char *fatal)
+/* Whole-submission rejections and statuses known before any job is made (so that no
+ * job of such a submission reaches the sink). */
+static void decide_before(builder *b, const char *fatal)
 {
     rt_submission *s = b->s;
     const rt_submit_env *env = b->env;
@@ -283,11 +271,18 @@ static void conclude(builder *b, const char *fatal)
              env->now_ms - env->dup_at_ms < (uint64_t)b->acc->dedup_days * 86400000) {
         s->accepted.status = CM_ACCEPT_DUPLICATE;
         s->accepted.reason = arena_printf(b, CM_REASON_DUPLICATE_OF ":%s", env->dup_submission);
-        s->n_jobs = 0;
-    } else if (s->n_jobs == 0 && !any_blacklisted(&s->accepted))
+    }
+}
+
+/* Once the jobs are made: a submission with nothing to send is rejected, unless its
+ * recipients are on the STOP list (then its receipts say so). Only accepted
+ * submissions keep a job count. */
+static void decide_after(rt_submission *s)
+{
+    if (s->accepted.status == CM_ACCEPT_ACCEPTED && s->n_jobs == 0 &&
+        !any_blacklisted(&s->accepted))
         reject_all(s, CM_REASON_NO_VALID_RECIPIENT);
-    else if (s->accepted.status == CM_ACCEPT_DRY_RUN)
-        s->n_jobs = 0;
+    if (s->accepted.status != CM_ACCEPT_ACCEPTED) s->n_jobs = 0;
 }
 
 int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submission *out)
@@ -303,32 +298,23 @@ int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submis
     if (!fatal && in->send_at[0] && rt_schedule_parse_header(in->send_at, &b.header_send_at))
         fatal = CM_REASON_BAD_SEND_AT;
     if (!fatal && !b.failed) rt_recipients_dedup(out, &b.failed);
+    decide_before(&b, fatal);
     if (!fatal && !b.failed) build_jobs(&b);
     if (b.failed) {
         rt_submission_free(out);
-        return -ENOMEM;
+        return b.failed < 0 ? b.failed : -ENOMEM;
     }
-    conclude(&b, fatal);
+    decide_after(out);
     return 0;
 }
 
-void rt_submission_number(rt_submission *s, const char *number, uint64_t first_job_id)
+void rt_submission_number(rt_submission *s, const char *number)
 {
     char text[96];
     s->accepted.submission = cm_arena_strdup(&s->arena, number);
     s->reply.submission = s->accepted.submission;
     snprintf(text, sizeof text, "message received as submission %s", number);
     s->reply.text = cm_arena_strdup(&s->arena, text);
-    for (size_t k = 0; k < s->n_jobs; k++) {
-        s->jobs[k].job_id = first_job_id + k;
-        s->jobs[k].submission = s->accepted.submission;
-        s->accepted.recipients[s->job_rcpt[k]].job_id = first_job_id + k;
-    }
-}
-
-uint64_t rt_submission_release(const rt_submission *s, size_t k)
-{
-    return s->accepted.recipients[s->job_rcpt[k]].send_at_ms;
 }
 
 void rt_submission_free(rt_submission *s)

@@ -3,13 +3,17 @@
  * (personalised, STOP mention, encoded: rt_text), its operator (rt_route), when it may
  * leave (scheduled sending, quiet hours: rt_schedule), and the ACCEPTED event for dlr.
  *
- * rt_submit_build() is pure: it borrows the environment and the message, and fills
- * *out with everything allocated in out->arena (free with rt_submission_free). The
- * caller assigns the submission number and the job ids (rt_submission_number())
- * before encoding. Returns 0 (out->reply says what to answer the SMTP client: 250 for
- * every submission, accepted or rejected with a receipt; 550 5.7.1 when no account
- * allows the sender or its SPF/DKIM requirement failed, in which case there is no
- * ACCEPTED event), or -ENOMEM. */
+ * rt_submit_build() borrows the environment and the message, and fills *out with the
+ * decision, allocated in out->arena (free with rt_submission_free). Jobs are not kept:
+ * each job of an accepted submission is handed, as soon as it is made, to
+ * env->job_sink, which must give it a job id and the submission number and store it
+ * (so that a list of 100,000 recipients never holds 100,000 SMS at once); the
+ * recipient records keep the job ids. The caller then sets the submission number
+ * (rt_submission_number()) before encoding the ACCEPTED event. Returns 0
+ * (out->reply says what to answer the SMTP client: 250 for every submission, accepted
+ * or rejected with a receipt; 550 5.7.1 when no account allows the sender or its
+ * SPF/DKIM requirement failed, in which case there is no ACCEPTED event), -ENOMEM, or
+ * the job sink's error. */
 #ifndef RT_SUBMIT_H
 #define RT_SUBMIT_H
 
@@ -30,6 +34,10 @@ typedef struct {
     const char *dup_submission;
     uint64_t dup_at_ms;
     cm_portability *portability; /* NULL: none */
+    /* Receives each job of an accepted submission, borrowed for the call: it sets
+     * job->job_id and job->submission and stores it; 0 or a negative errno. */
+    int (*job_sink)(void *arg, cm_msg_job *job, uint64_t release_ms);
+    void *job_arg;
     /* > 0 when the account's STOP list holds the number (NULL: no lists). */
     int (*blacklisted)(void *arg, const char *account, const char *e164);
     void *blacklist_arg;
@@ -42,16 +50,12 @@ typedef struct {
     cm_msg_submit_reply reply;
     cm_msg_accepted accepted;
     size_t recipients_cap;
-    cm_msg_job *jobs; /* jobs[k] is for accepted.recipients[job_rcpt[k]] */
-    size_t *job_rcpt;
-    size_t n_jobs;
+    size_t n_jobs; /* jobs handed to the sink (0 unless accepted) */
 } rt_submission;
 
 int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submission *out);
-/* Sets the submission number and job ids (first_job_id, first_job_id + 1, ...). */
-void rt_submission_number(rt_submission *s, const char *number, uint64_t first_job_id);
-/* When job k may leave (ms since the epoch). */
-uint64_t rt_submission_release(const rt_submission *s, size_t k);
+/* Sets the submission number (in the event and the SMTP reply). */
+void rt_submission_number(rt_submission *s, const char *number);
 void rt_submission_free(rt_submission *s);
 
 #endif

@@ -136,5 +136,8 @@ int cm_zsock_send(cm_zsock *z, const cm_frame *frames, int nframes)
         if (zmq_send(z->sock, frames[i].data, frames[i].len, flags) < 0)
             return -errno; /* only frame 0 can fail: later frames are accepted atomically */
     }
+    /* A send can consume ZMQ_FD's edge while input is pending (LIBRARIES.md): look
+     * again now, so that the loop does not block with a message waiting. */
+    if (zsock_readable(z)) uv_idle_start(&z->idle, on_idle);
     return 0;
 }

@@ -7,7 +7,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -120,13 +122,43 @@ static void header_of(const row *r, cm_msg_submit *m)
     if (strncmp(r->header, "X-SMS-Send-At", 13) == 0) m->send_at = (char *)v;
 }
 
-static void check_event(const row *r, const rt_submission *s, uint64_t now)
+/* What the job sink saw (the first jobs of a submission). */
+typedef struct {
+    size_t n;
+    uint64_t next_id;
+    struct {
+        uint64_t id, expires_ms, release_ms;
+        int coding, parts, source_ton;
+        char dest[20], source[16];
+    } jobs[8];
+} sink;
+
+static int collect_job(void *arg, cm_msg_job *job, uint64_t release_ms)
+{
+    sink *k = arg;
+    job->job_id = k->next_id++;
+    if (k->n < 8) {
+        k->jobs[k->n].id = job->job_id;
+        k->jobs[k->n].expires_ms = job->expires_ms;
+        k->jobs[k->n].release_ms = release_ms;
+        k->jobs[k->n].coding = job->coding;
+        k->jobs[k->n].parts = (int)job->part_ends.n;
+        k->jobs[k->n].source_ton = job->source_ton;
+        snprintf(k->jobs[k->n].dest, sizeof k->jobs[k->n].dest, "%s", job->dest);
+        snprintf(k->jobs[k->n].source, sizeof k->jobs[k->n].source, "%s", job->source);
+    }
+    k->n++;
+    return 0;
+}
+
+static void check_event(const row *r, const rt_submission *s, const sink *k, uint64_t now)
 {
     const cm_msg_accepted *a = &s->accepted;
     assert_int_equal(a->status, r->status);
     assert_memory_equal(a->reason, r->reason, strlen(r->reason));
     assert_int_equal(a->recipients_n, r->recipients);
     assert_int_equal(s->n_jobs, r->jobs);
+    assert_int_equal(k->n, r->jobs);
     for (size_t i = 0; i < a->recipients_n; i++)
         assert_int_equal(a->recipients[i].state,
                          r->rcpt_states[i] == 'Q' ? CM_RCPT_QUEUED : CM_RCPT_REJECTED);
@@ -142,9 +174,10 @@ static void check_event(const row *r, const rt_submission *s, uint64_t now)
     assert_string_equal(a->ucs2_chars, r->ucs2_chars ? r->ucs2_chars : "");
     if (r->shown) assert_string_equal(a->recipients[0].text, r->shown);
     if (r->jobs) {
-        assert_int_equal(s->jobs[0].coding, r->coding);
-        assert_int_equal(s->jobs[0].part_ends.n, r->parts);
-        assert_true(s->jobs[0].expires_ms == (r->send_at ? r->send_at : now) + 3600 * 1000);
+        assert_int_equal(k->jobs[0].coding, r->coding);
+        assert_int_equal(k->jobs[0].parts, r->parts);
+        assert_true(k->jobs[0].expires_ms == (r->send_at ? r->send_at : now) + 3600 * 1000);
+        assert_true(k->jobs[0].release_ms == (r->send_at ? r->send_at : now));
     }
 }
 
@@ -166,6 +199,9 @@ static void run_row(const row *r, const rt_submit_env *base)
                        .attachments = r->liste ? &att : NULL,
                        .attachments_n = r->liste ? 1 : 0};
     rt_submit_env env = *base;
+    sink k = {.next_id = 1};
+    env.job_sink = collect_job;
+    env.job_arg = &k;
     header_of(r, &m);
     env.now_ms = r->now ? r->now : TUE_10H;
     env.dup_submission = r->dup;
@@ -174,7 +210,7 @@ static void run_row(const row *r, const rt_submit_env *base)
     assert_int_equal(rt_submit_build(&env, &m, &s), 0);
     assert_int_equal(s.reply.smtp_code, r->code);
     assert_int_equal(s.has_event, r->status != 0);
-    if (r->status) check_event(r, &s, env.now_ms);
+    if (r->status) check_event(r, &s, &k, env.now_ms);
     rt_submission_free(&s);
 }
 
@@ -230,17 +266,46 @@ static void numbering(void **state)
                        .send_at = "",
                        .auth_user = ""};
     rt_submission s;
-    assert_int_equal(rt_submit_build(&f->env, &m, &s), 0);
-    rt_submission_number(&s, "000007", 41);
+    sink k = {.next_id = 41};
+    rt_submit_env env = f->env;
+    env.job_sink = collect_job;
+    env.job_arg = &k;
+    assert_int_equal(rt_submit_build(&env, &m, &s), 0);
+    rt_submission_number(&s, "000007");
     assert_string_equal(s.reply.text, "message received as submission 000007");
     assert_string_equal(s.accepted.submission, "000007");
-    assert_true(s.jobs[1].job_id == 42 && s.accepted.recipients[1].job_id == 42);
-    assert_string_equal(s.jobs[1].submission, "000007");
+    assert_true(k.jobs[1].id == 42 && s.accepted.recipients[1].job_id == 42);
+    assert_string_equal(k.jobs[1].dest, "33701020304");
     assert_string_equal(s.accepted.recipients[1].fields, "REFCLIENT=9");
-    assert_string_equal(s.jobs[0].source, "ACME");
-    assert_int_equal(s.jobs[0].source_ton, 5);
-    assert_true(rt_submission_release(&s, 1) == 0);
+    assert_string_equal(k.jobs[0].source, "ACME");
+    assert_int_equal(k.jobs[0].source_ton, 5);
+    assert_true(s.accepted.recipients[1].send_at_ms == 0);
     rt_submission_free(&s);
+}
+
+static int failing_sink(void *arg, cm_msg_job *job, uint64_t release_ms)
+{
+    return -ENOSPC;
+}
+
+static void sink_failure_fails_the_build(void **state)
+{
+    fixture *f = *state;
+    char *rcpt[] = {"SMS=0601020304@sms.test"};
+    cm_msg_submit m = {.id = "00",
+                       .mail_from = "a@acme.test",
+                       .rcpts = {rcpt, 1},
+                       .subject = "s",
+                       .text = "t",
+                       .message_id = "",
+                       .auto_submitted = "",
+                       .category = "",
+                       .send_at = "",
+                       .auth_user = ""};
+    rt_submission s;
+    rt_submit_env env = f->env;
+    env.job_sink = failing_sink;
+    assert_int_equal(rt_submit_build(&env, &m, &s), -ENOSPC);
 }
 
 int main(void)
@@ -248,6 +313,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(decisions),
         cmocka_unit_test(numbering),
+        cmocka_unit_test(sink_failure_fails_the_build),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
