@@ -12,6 +12,7 @@
  *           SIGHUP is logged and ignored; SIGPIPE is ignored. */
 #include "cm_config.h"
 #include "cm_log.h"
+#include "cm_metrics.h"
 #include "se_egress.h"
 
 #include <errno.h>
@@ -124,7 +125,14 @@ int main(int argc, char **argv)
     uv_signal_start(&p.sighup, on_sighup, SIGHUP);
     signal(SIGPIPE, SIG_IGN); /* a write to a reset SMSC socket must not kill us */
     se_egress_start(p.egress);
+    const cm_config_operator *o = cm_config_operator_find(cfg, op);
+    cm_metrics *metrics;
+    if ((rc = cm_metrics_create(p.loop, "smsgw-egress", o->metrics_listen, &metrics)) != 0)
+        cm_log_fatal("metrics_listen %s: %s", o->metrics_listen, strerror(-rc));
+    cm_metrics_info(metrics, "operator", op);
     uv_run(p.loop, UV_RUN_DEFAULT);
+    cm_metrics_free(metrics);
+    uv_run(p.loop, UV_RUN_NOWAIT); /* closes the metrics' loop handle */
     uv_loop_close(p.loop);
     zmq_ctx_term(zctx);
     cm_config_free(cfg);

@@ -5,9 +5,11 @@
 #include "se_bind.h"
 
 #include "cm_log.h"
+#include "se_rate.h"
 #include "se_status.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +53,9 @@ struct se_bind {
     uint64_t gen; /* connection generation */
     uv_timer_t retry_timer, tick_timer, rate_timer;
     uint32_t seq, bind_seq, el_seq, unbind_seq;
-    uint64_t state_ms, el_sent_ms, tok_ms;
-    double tokens;
+    uint64_t state_ms, el_sent_ms;
+    se_rate rate;            /* token bucket and adaptive limit */
+    uint64_t lost_in_flight; /* submits returned LOST, over the bind's life */
     uint8_t *rbuf;
     size_t rlen;
     win_entry *win;
@@ -122,6 +125,12 @@ static void on_closed(uv_handle_t *h)
 static void return_window(se_bind *b)
 {
     int n = b->win_used;
+    if (n) {
+        b->lost_in_flight += (uint64_t)n;
+        cm_warn("bind %s: %d submit_sm unanswered when the connection ended: retried, the "
+                "SMSC may have them twice (%" PRIu64 " so far on this bind)",
+                b->name, n, b->lost_in_flight);
+    }
     win_entry *copy = n ? malloc((size_t)n * sizeof *copy) : NULL;
     int k = 0;
     for (int i = 0; i < b->cfg->window && copy; i++)
@@ -333,16 +342,49 @@ static void on_bind_resp(se_bind *b, const se_pdu *p)
     }
     b->bind_seq = 0;
     b->backoff_ms = BACKOFF_MIN_MS;
-    b->el_sent_ms = b->tok_ms = uv_now(b->loop);
-    b->tokens = b->cfg->max_rate > 0 ? 1 : 0;
+    b->el_sent_ms = uv_now(b->loop);
+    se_rate_bound(&b->rate, b->el_sent_ms);
     char why[64];
     snprintf(why, sizeof why, "SMSC system_id \"%.40s\"", p->id);
     enter(b, SE_BIND_BOUND, why);
     if (b->ops.room_cb) b->ops.room_cb(b, b->ops.arg);
 }
 
+static const char *rate_text(const se_rate *r, char *buf, size_t size)
+{
+    double v = se_rate_in_force(r);
+    if (v > 0)
+        snprintf(buf, size, "%.1f/s", v);
+    else
+        snprintf(buf, size, "unlimited");
+    return buf;
+}
+
+/* ESME_RTHROTTLED / ESME_RMSGQFUL: the rate is halved (se_rate). */
+static void throttled(se_bind *b, uint32_t status)
+{
+    char was[32], now[32];
+    rate_text(&b->rate, was, sizeof was);
+    if (se_rate_throttled(&b->rate, uv_now(b->loop)) == SE_RATE_LOWERED)
+        cm_warn("bind %s: %s: rate limited to %s (was %s)", b->name, se_status_name(status),
+                rate_text(&b->rate, now, sizeof now), was);
+}
+
+static void rate_tick(se_bind *b, uint64_t now)
+{
+    char buf[32];
+    enum se_rate_change ch = se_rate_tick(&b->rate, now);
+    if (ch == SE_RATE_RAISED)
+        cm_info("bind %s: no throttling for a second: rate raised to %s", b->name,
+                rate_text(&b->rate, buf, sizeof buf));
+    else if (ch == SE_RATE_LIFTED)
+        cm_info("bind %s: rate limit lifted: %s", b->name, rate_text(&b->rate, buf, sizeof buf));
+    if (ch != SE_RATE_SAME && b->ops.room_cb) b->ops.room_cb(b, b->ops.arg);
+}
+
 static void on_submit_resp(se_bind *b, const se_pdu *p)
 {
+    if (p->h.status == 0x58 || p->h.status == 0x14) throttled(b, p->h.status);
     win_entry *e = win_find(b, p->h.seq);
     if (!e) {
         cm_warn("bind %s: submit_sm_resp seq %u matches no submit (late after a time-out?)",
@@ -476,6 +518,7 @@ static void on_tick(uv_timer_t *t)
         return;
     }
     if (b->st != SE_BIND_BOUND && b->st != SE_BIND_UNBINDING) return;
+    rate_tick(b, now);
     expire_window(b, now);
     if (b->c) enquire_link(b, now, timeout);
 }
@@ -499,19 +542,12 @@ int se_bind_in_window(const se_bind *b)
     return b->win_used;
 }
 
-/* Token bucket: max_rate tokens a second, at most one second's worth saved. */
 static int rate_room(se_bind *b)
 {
-    int rate = b->cfg->max_rate;
-    if (rate <= 0) return b->cfg->window;
-    uint64_t now = uv_now(b->loop);
-    b->tokens += (double)(now - b->tok_ms) * rate / 1000.0;
-    b->tok_ms = now;
-    if (b->tokens > rate) b->tokens = rate;
-    if (b->tokens >= 1) return (int)b->tokens;
-    if (!uv_is_active((uv_handle_t *)&b->rate_timer))
-        uv_timer_start(&b->rate_timer, on_rate, (uint64_t)((1 - b->tokens) * 1000 / rate) + 1, 0);
-    return 0;
+    int room = se_rate_room(&b->rate, uv_now(b->loop), b->cfg->window);
+    if (!room && !uv_is_active((uv_handle_t *)&b->rate_timer))
+        uv_timer_start(&b->rate_timer, on_rate, se_rate_wait_ms(&b->rate), 0);
+    return room;
 }
 
 int se_bind_room(se_bind *b)
@@ -536,7 +572,7 @@ int se_bind_submit(se_bind *b, uint64_t job_id, size_t part, const se_submit *s)
     *e = (win_entry){seq, job_id, part,
                      uv_now(b->loop) + (uint64_t)b->op->response_timeout_s * 1000};
     b->win_used++;
-    if (b->cfg->max_rate > 0) b->tokens -= 1;
+    se_rate_sent(&b->rate, uv_now(b->loop));
     send_pdu(b, buf, (size_t)len); /* on failure the close returns the entry as LOST */
     return 0;
 }
@@ -574,6 +610,7 @@ int se_bind_create(uv_loop_t *loop, const cm_config_operator *op, const cm_confi
     b->role = role;
     b->ops = *ops;
     b->backoff_ms = BACKOFF_MIN_MS;
+    se_rate_init(&b->rate, cfg->max_rate, uv_now(loop));
     b->rand_seed = (unsigned)uv_hrtime() ^ (unsigned)(uintptr_t)b;
     snprintf(b->name, sizeof b->name, "%s/%s:%d#%d/%s", op->name, cfg->host, cfg->port, index,
              ROLE[role]);

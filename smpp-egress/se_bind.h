@@ -16,7 +16,11 @@
  * Window: at most cfg->window submit_sm outstanding; each is answered exactly once
  * through ops.resp_cb: SE_RESP_PDU (submit_sm_resp or generic_nack, with its status),
  * SE_RESP_TIMEOUT (no response within response_timeout_s; a late response is then
- * ignored), or SE_RESP_LOST (connection closed). enquire_link is sent every
+ * ignored), or SE_RESP_LOST (connection closed; the count is logged: those submits may
+ * reach the SMSC twice, and never more than a window's worth per connection).
+ * Rate: a token bucket at max_rate, and an adaptive limit (se_rate.h): a submit_sm_resp
+ * ESME_RTHROTTLED or ESME_RMSGQFUL halves the rate at once, each second without one
+ * raises it by 10% until the limit is lifted; changes are logged. enquire_link is sent every
  * enquire_link_s; every inbound PDU is decoded by se_pdu first. deliver_sm goes to
  * ops.deliver_cb with the connection generation; the owner answers later with
  * se_bind_deliver_resp(), which does nothing if that connection is gone.

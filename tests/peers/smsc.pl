@@ -7,7 +7,8 @@
 #           [--dlr-delay S] [--dlr-stat STAT] [--fail-prefix DIGITS]... [--no-dlr]
 #           [--receipt-id hex|dec] [--dlr-before-resp]
 #           [--submit-status 0xNN [--submit-status-count K]]
-#           [--mo FROM:TO:TEXT]...
+#           [--mo FROM:TO:TEXT]... [--resp-delay S [--resp-delay-count K]]
+#           [--close-after N] [--unbind-after N] [--hostile FILE]
 #
 #   --port N            TCP port (0 = any free port; the READY line tells which)
 #   --log FILE          one JSON object per line per submit_sm received (see below)
@@ -25,6 +26,18 @@
 #   --mo FROM:TO:TEXT   after the first receiver/transceiver bind, send this
 #                       mobile-originated deliver_sm (esm_class 0; TEXT is UTF-8, sent as
 #                       GSM 03.38, Latin-1 or UCS-2); repeatable
+#   --resp-delay S      answer each submit_sm S seconds late (fractions ok; other PDUs are
+#                       still read and answered meanwhile), only the first K submits with
+#                       --resp-delay-count K
+#   --close-after N     on receiving the N-th submit_sm (all sessions counted), close that
+#                       connection without answering it nor any submit still unanswered
+#                       (once; "UNANSWERED" lines name them)
+#   --unbind-after N    after answering the N-th submit_sm, send unbind on that session
+#                       (once); the session closes on the unbind_resp
+#   --hostile FILE      after every successful bind, send the raw PDUs of FILE (lines
+#                       "name<TAB>hex", # comments), one every 0.1 s, on the newest bound
+#                       session; "HOSTILE sess=N name=X" per PDU, "HOSTILE_DONE" after the
+#                       last one
 #
 # Receipts honour registered_delivery (bits 0-1: 1 always, 2 on failure, 3 on success),
 # go to a receiver/transceiver bound with the submitter's system_id (the submitting
@@ -38,11 +51,16 @@
 # stdout, one line per event, flushed: first "READY port N", then e.g.
 #   CONNECT peer=127.0.0.1:40000 sess=1
 #   BIND sess=1 type=transceiver system_id=smsgw status=0x00000000
-#   SUBMIT sess=1 seq=2 id=0000A001 status=0x00000000 to=33601020304
+#   SUBMIT sess=1 seq=2 id=0000A001 status=0x00000000 to=33601020304 inflight=1
+#       (written when the submit_sm_resp is sent; inflight: submits of that session
+#       unanswered when this one arrived, itself included)
+#   UNANSWERED sess=1 seq=3 to=33601020304 (a submit dropped by --close-after)
 #   DLR sess=1 seq=1 id=0000A001 stat=DELIVRD
 #   MO sess=1 seq=2 from=33601020304 to=36111
 #   DELIVER_SM_RESP sess=1 seq=1 status=0x00000000
 #   UNBIND sess=1 / CLOSE sess=1 reason=...
+#   UNBIND_SENT sess=1 seq=9 / UNBIND_RESP sess=1 seq=9 status=0x00000000 (--unbind-after)
+#   RESP sess=1 cmd=0x80000000 seq=3 status=0x00000003 (e.g. our client's generic_nack)
 # --log line keys: time, sess, system_id, seq, service_type, source_addr_ton,
 #   source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, destination_addr,
 #   esm_class, protocol_id, priority_flag, schedule_delivery_time, validity_period,
@@ -72,11 +90,25 @@ my %o = (host => '127.0.0.1', port => 2775, 'dlr-delay' => 1, 'dlr-stat' => 'DEL
          'fail-prefix' => [], mo => [], 'receipt-id' => 'hex');
 GetOptions(\%o, 'host=s', 'port=i', 'log=s', 'system-id=s', 'password=s', 'dlr-delay=f',
            'dlr-stat=s', 'fail-prefix=s@', 'no-dlr', 'receipt-id=s', 'dlr-before-resp',
-           'submit-status=s', 'submit-status-count=i', 'mo=s@') or exit 2;
+           'submit-status=s', 'submit-status-count=i', 'mo=s@', 'resp-delay=f',
+           'resp-delay-count=i', 'close-after=i', 'unbind-after=i', 'hostile=s') or exit 2;
 die "unknown --dlr-stat $o{'dlr-stat'}\n" unless $STATE{ $o{'dlr-stat'} };
 die "--receipt-id hex|dec\n" unless $o{'receipt-id'} =~ /^(hex|dec)$/;
 my $submit_status = defined $o{'submit-status'} ? oct($o{'submit-status'} =~ /^0/ ? $o{'submit-status'} : "0x$o{'submit-status'}") : 0;
 my @mo = map { /^([^:]*):([^:]*):(.*)$/s or die "--mo FROM:TO:TEXT\n"; [$1, $2, Encode::decode('UTF-8', $3)] } @{ $o{mo} };
+
+my @hostile;
+if ($o{hostile}) {
+    open(my $h, '<', $o{hostile}) or die "cannot open $o{hostile}: $!\n";
+    while (<$h>) {
+        next if /^\s*(#|$)/;
+        chomp;
+        my ($name, $hex) = split /\t/;
+        die "--hostile: bad line $.\n" unless defined $hex && $hex =~ /^([0-9a-fA-F]{2})*$/;
+        push @hostile, [$name, pack('H*', $hex)];
+    }
+}
+my $submits_seen = 0;
 
 my $json = JSON::PP->new->canonical(1);
 my $logfh;
@@ -94,7 +126,7 @@ my $sel = IO::Select->new($listener);
 my %sess;            # fileno -> { c, id, type, system_id, peer }
 my $next_sess = 1;
 my $next_id = 0xA000 + ($$ % 0x1000) * 0x10000;
-my @timers;          # [due, receipt] sorted by due
+my @timers;          # [due, code] sorted by due
 my @held;            # receipts waiting for a receiver
 my $stop = 0;
 $SIG{INT} = $SIG{TERM} = sub { $stop = 1 };
@@ -103,8 +135,18 @@ $SIG{__WARN__} = sub { warn @_ unless $_[0] =~ /^Unknown tag|premature eof|error
 
 sub hex_of { return unpack('H*', $_[0] // '') }
 
+sub at {
+    my ($due, $code) = @_;
+    push @timers, [$due, $code];
+    @timers = sort { $a->[0] <=> $b->[0] } @timers;
+}
+
 sub close_sess {
     my ($s, $why) = @_;
+    $s->{closed} = 1;
+    for my $seq (sort { $a <=> $b } keys %{ $s->{pending} // {} }) {
+        print "UNANSWERED sess=$s->{id} seq=$seq to=$s->{pending}{$seq}\n";
+    }
     print "CLOSE sess=$s->{id} reason=$why\n";
     $sel->remove($s->{c});
     delete $sess{ fileno $s->{c} };
@@ -177,10 +219,21 @@ sub on_bind {
         sprintf('0x%08X', $status), "\n";
     return if $status;
     @$s{qw(type system_id)} = ($type, $pdu->{system_id});
+    at(time + 0.1, sub { send_hostile($s) }) if @hostile;
     if (can_receive($s)) {
         send_mo($s);
         release_held();
     }
+}
+
+sub send_hostile {
+    my ($s) = @_;
+    return if $s->{closed} || !@hostile;
+    my ($name, $bytes) = @{ shift @hostile };
+    print "HOSTILE sess=$s->{id} name=$name\n";
+    syswrite($s->{c}, $bytes);
+    print "HOSTILE_DONE\n" unless @hostile;
+    at(time + 0.1, sub { send_hostile($s) }) if @hostile;
 }
 
 # TLVs of a submit_sm in wire order: ([tag, value], ...).
@@ -225,8 +278,26 @@ sub user_text {
     return decode_text($ud, $pdu->{data_coding} // 0);
 }
 
+sub answer_submit {
+    my ($s, $pdu, $r, $status, $want) = @_;
+    return if $s->{closed};
+    delete $s->{pending}{ $pdu->{seq} };
+    my $early = $want && $o{'dlr-before-resp'};
+    push @held, $r if $early && !send_receipt($r);
+    $s->{c}->submit_sm_resp(seq => $pdu->{seq}, status => $status, message_id => $r->{id});
+    printf "SUBMIT sess=%d seq=%d id=%s status=0x%08X to=%s inflight=%d\n", $s->{id},
+        $pdu->{seq}, $r->{id}, $status, $r->{dst}, $r->{inflight};
+    at(time + $o{'dlr-delay'}, sub { push @held, $r unless send_receipt($r) }) if $want && !$early;
+    if (defined $o{'unbind-after'} && $submits_seen >= $o{'unbind-after'}) {
+        delete $o{'unbind-after'};
+        my $seq = $s->{c}->unbind();
+        print "UNBIND_SENT sess=$s->{id} seq=$seq\n";
+    }
+}
+
 sub on_submit {
     my ($s, $pdu) = @_;
+    $submits_seen++;
     my $status = !$s->{type} || $s->{type} eq 'receiver' ? 0x04 : 0;
     if (!$status && $submit_status) {
         if (!defined $o{'submit-status-count'} || $o{'submit-status-count'}-- > 0) {
@@ -236,6 +307,7 @@ sub on_submit {
     my $id = $status ? '' : sprintf('%08X', $next_id++);
     log_submit($s, $pdu, $id, $status);
     my $to = $pdu->{destination_addr} // '';
+    $s->{pending}{ $pdu->{seq} } = $to;
     my $stat = (grep { index($to, $_) == 0 } @{ $o{'fail-prefix'} }) ? 'UNDELIV' : $o{'dlr-stat'};
     my $reg = ($pdu->{registered_delivery} // 0) & 3;
     my $want = !$status && !$o{'no-dlr'}
@@ -244,15 +316,17 @@ sub on_submit {
               submitted => time, text => receipt_text(user_text($pdu)),
               src => $pdu->{source_addr}, src_ton => $pdu->{source_addr_ton},
               src_npi => $pdu->{source_addr_npi}, dst => $to,
-              dst_ton => $pdu->{dest_addr_ton}, dst_npi => $pdu->{dest_addr_npi} };
-    my $early = $want && $o{'dlr-before-resp'};
-    push @held, $r if $early && !send_receipt($r);
-    $s->{c}->submit_sm_resp(seq => $pdu->{seq}, status => $status, message_id => $id);
-    printf "SUBMIT sess=%d seq=%d id=%s status=0x%08X to=%s\n", $s->{id}, $pdu->{seq}, $id,
-        $status, $to;
-    if ($want && !$early) {
-        push @timers, [time + $o{'dlr-delay'}, $r];
-        @timers = sort { $a->[0] <=> $b->[0] } @timers;
+              dst_ton => $pdu->{dest_addr_ton}, dst_npi => $pdu->{dest_addr_npi},
+              inflight => scalar keys %{ $s->{pending} } };
+    if (defined $o{'close-after'} && $submits_seen >= $o{'close-after'}) {
+        delete $o{'close-after'};
+        return close_sess($s, 'close-after');
+    }
+    my $delay = $o{'resp-delay'};
+    if ($delay && (!defined $o{'resp-delay-count'} || $o{'resp-delay-count'}-- > 0)) {
+        at(time + $delay, sub { answer_submit($s, $pdu, $r, $status, $want) });
+    } else {
+        answer_submit($s, $pdu, $r, $status, $want);
     }
 }
 
@@ -267,6 +341,9 @@ sub on_pdu {
         $c->unbind_resp(seq => $pdu->{seq});
         print "UNBIND sess=$s->{id}\n";
         close_sess($s, 'unbind');
+    } elsif ($cmd == Net::SMPP::CMD_unbind_resp) {
+        printf "UNBIND_RESP sess=%d seq=%d status=0x%08X\n", $s->{id}, $pdu->{seq}, $pdu->{status};
+        close_sess($s, 'unbound');
     } elsif ($cmd == Net::SMPP::CMD_deliver_sm_resp) {
         printf "DELIVER_SM_RESP sess=%d seq=%d status=0x%08X\n", $s->{id}, $pdu->{seq}, $pdu->{status};
     } elsif ($cmd & 0x80000000) {
@@ -301,8 +378,7 @@ sub read_one {
 
 sub fire_timers {
     while (@timers && $timers[0][0] <= time) {
-        my $r = (shift @timers)->[1];
-        push @held, $r unless send_receipt($r);
+        (shift @timers)->[1]->();
     }
 }
 

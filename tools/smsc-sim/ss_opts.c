@@ -10,7 +10,7 @@
 static const char usage[] =
     "usage: smsgw-smsc-sim --listen HOST:PORT [--system-id ID --password PW]\n"
     "                      [--dlr-delay-ms MS] [--fail-prefix DIGITS]... [--log FILE]\n"
-    "                      [--quiet]\n"
+    "                      [--quiet] [--stats-ms MS]\n"
     "  --listen HOST:PORT   numeric address to listen on (default 127.0.0.1:2775;\n"
     "                       port 0 picks a free port, see the READY line)\n"
     "  --system-id, --password  credentials binds must present (default: accept any)\n"
@@ -18,7 +18,8 @@ static const char usage[] =
     "  --fail-prefix DIGITS destinations starting with DIGITS get stat:UNDELIV\n"
     "                       (repeatable, up to 16)\n"
     "  --log FILE           append every event line to FILE as well\n"
-    "  --quiet              no per-SMS and per-receipt lines on stdout\n";
+    "  --quiet              no per-SMS and per-receipt lines on stdout\n"
+    "  --stats-ms MS        every MS ms, a line STATS submits=N receipts=N sessions=N\n";
 
 /* "127.0.0.1:2775", "[::1]:2775" → host, port. */
 static int parse_listen(struct ss_opts *o, const char *arg)
@@ -85,6 +86,8 @@ static int apply(struct ss_opts *o, int c, const char *arg)
     case 'q':
         o->quiet = true;
         return 0;
+    case 'S':
+        return parse_uint(arg, 3600000u, &o->stats_ms);
     }
     return -EINVAL;
 }
@@ -98,6 +101,7 @@ int ss_opts_parse(struct ss_opts *o, int argc, char **argv)
                                              {"fail-prefix", required_argument, NULL, 'f'},
                                              {"log", required_argument, NULL, 'L'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"stats-ms", required_argument, NULL, 'S'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int c;

@@ -22,6 +22,7 @@ struct ss_opts {
     int n_fail_prefix;
     const char *log_path; /* NULL: stdout only */
     bool quiet;           /* no per-SMS lines on stdout (the --log file still gets them) */
+    unsigned stats_ms;    /* 0: no STATS lines; else one every stats_ms */
 };
 
 int ss_opts_parse(struct ss_opts *o, int argc, char **argv);

@@ -61,6 +61,15 @@ static int listen_on(struct ss_server *srv, int *port)
     return rc;
 }
 
+static void on_stats(uv_timer_t *t)
+{
+    struct ss_server *srv = t->data;
+
+    ss_log_line(srv->log, SS_LOG_EVENT, "STATS submits=%llu receipts=%llu sessions=%llu",
+                (unsigned long long)srv->n_submits, (unsigned long long)srv->n_receipts,
+                (unsigned long long)srv->n_sessions);
+}
+
 int ss_server_start(struct ss_server *srv, uv_loop_t *loop, const struct ss_opts *opts,
                     struct ss_log *log, int *port)
 {
@@ -76,8 +85,14 @@ int ss_server_start(struct ss_server *srv, uv_loop_t *loop, const struct ss_opts
     rc = ss_dlr_queue_init(&srv->dlrs, loop, opts->dlr_delay_ms, ss_submit_send_receipt, srv);
     if (rc < 0) return rc;
     rc = listen_on(srv, port);
-    if (rc < 0) ss_dlr_queue_close(&srv->dlrs);
-    return rc;
+    if (rc < 0) {
+        ss_dlr_queue_close(&srv->dlrs);
+        return rc;
+    }
+    uv_timer_init(loop, &srv->stats_timer);
+    srv->stats_timer.data = srv;
+    if (opts->stats_ms) uv_timer_start(&srv->stats_timer, on_stats, opts->stats_ms, opts->stats_ms);
+    return 0;
 }
 
 void ss_server_stop(struct ss_server *srv)
@@ -87,6 +102,7 @@ void ss_server_stop(struct ss_server *srv)
     if (srv->stopping) return;
     srv->stopping = true;
     uv_close((uv_handle_t *)&srv->listener, NULL);
+    uv_close((uv_handle_t *)&srv->stats_timer, NULL);
     for (s = srv->sessions; s; s = next) {
         next = s->next;
         ss_session_close(s, "shutdown", false);

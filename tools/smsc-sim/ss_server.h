@@ -5,9 +5,11 @@
  * and log for the server's life) and writes the actual port to *port; returns a negative
  * libuv/errno code on failure, with nothing left open but the handles it closes itself.
  * ss_server_stop() closes the listener, every session and the receipt queue; the loop
- * then ends by itself. Sessions link/unlink themselves (ss_session.c); the server only
- * walks the list. ss_server_receiver() returns a borrowed session bound as receiver or
- * transceiver with that system_id (the one with id `prefer` if it qualifies), or NULL.
+ * then ends by itself. With opts->stats_ms, a "STATS submits=N receipts=N sessions=N" line
+ * (counts since the start) is logged every stats_ms. Sessions link/unlink themselves
+ * (ss_session.c); the server only walks the list. ss_server_receiver() returns a borrowed session
+ * bound as receiver or transceiver with that system_id (the one with id `prefer` if it qualifies),
+ * or NULL.
  */
 #ifndef SS_SERVER_H
 #define SS_SERVER_H
@@ -33,6 +35,7 @@ struct ss_server {
     uint32_t next_message_id;
     struct ss_dlr_queue dlrs;
     uint64_t n_submits, n_receipts, n_sessions;
+    uv_timer_t stats_timer; /* --stats-ms: STATS lines */
     bool stopping;
 };
 
