@@ -24,6 +24,7 @@ typedef struct {
 typedef struct {
     rt_ctx *ctx;
     cm_peer to;
+    int answer; /* 0: a submission of the gateway's own, nobody to answer */
     char key[80];
     size_t n_jobs, cap;
     new_job *jobs;
@@ -52,10 +53,9 @@ static void on_committed(void *arg, int committed)
     for (size_t k = 0; committed && k < a->n_jobs; k++)
         if (rt_feed_add(a->ctx->feed, a->jobs[k].id, a->jobs[k].op, 0, a->jobs[k].release_ms))
             cm_log_fatal("out of memory");
-    if (committed) {
+    if (committed && a->answer)
         cm_hub_ack(a->ctx->ingress_hub, &a->to, a->key, a->reply.data, a->reply.len);
-        rt_feed_dispatch_all(a->ctx->feed);
-    }
+    if (committed) rt_feed_dispatch_all(a->ctx->feed);
     cm_wbuf_free(&a->reply);
     free(a->jobs);
     free(a);
@@ -66,7 +66,7 @@ static int take_number(storing *st)
     uint64_t n;
     if (st->number[0]) return 0;
     int rc = cm_store_next_seq(st->txn, cm_store_dbi(st->ctx->store, RT_DB_META), "submission", &n);
-    if (!rc) snprintf(st->number, sizeof st->number, "%06" PRIu64, n);
+    if (!rc) snprintf(st->number, sizeof st->number, "%s%06" PRIu64, st->ctx->cfg->router.shard, n);
     return rc;
 }
 
@@ -212,8 +212,9 @@ static void log_decision(rt_ctx *ctx, const cm_msg_submit *m, const rt_submissio
             a->reason[0] ? ": " : "", a->reason, a->recipients_n, s->n_jobs);
 }
 
-/* Decides and stores one new submission; the ack leaves after the commit. A storage
- * failure is fatal: the batch is abandoned and the ingress gets no answer. */
+/* Decides and stores one new submission; the ack leaves after the commit. `from`
+ * NULL: a submission of the gateway's own (nobody to answer, STOP lists not
+ * consulted). A storage failure is fatal: the batch is abandoned, nothing answered. */
 static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const char *key,
                         const cm_msg_submit *m)
 {
@@ -228,10 +229,10 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
                          .portability = ctx->portability,
                          .job_sink = store_job,
                          .job_arg = &st,
-                         .blacklisted = is_blacklisted,
+                         .blacklisted = from ? is_blacklisted : NULL,
                          .blacklist_arg = ctx->blacklist};
     if (!a) cm_log_fatal("out of memory");
-    *a = (after_commit){.ctx = ctx, .to = *from};
+    *a = (after_commit){.ctx = ctx, .to = from ? *from : (cm_peer){.len = 0}, .answer = from != NULL};
     snprintf(a->key, sizeof a->key, "%s", key);
     msgid_key(m, mkey, sizeof mkey);
     int rc = find_duplicate(ctx, txn, mkey, &env, dup, sizeof dup);
@@ -239,7 +240,7 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     if (rc) cm_log_fatal("cannot store submission %s: %s", m->id, strerror(-rc));
     if (!s.has_event) {
         log_decision(ctx, m, &s);
-        reply_now(ctx->ingress_hub, from, key, &s.reply);
+        if (from) reply_now(ctx->ingress_hub, from, key, &s.reply);
         rt_submission_free(&s);
         free(a->jobs);
         free(a);
@@ -251,6 +252,29 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     log_decision(ctx, m, &s);
     rt_submission_free(&s);
     if (cm_store_batch_after(ctx->store, on_committed, a) != 0) cm_log_fatal("out of memory");
+}
+
+void rt_ingress_own_sms(rt_ctx *ctx, MDB_txn *txn, const char *id, const char *account,
+                        const char *e164, const char *text)
+{
+    char rcpt[128];
+    snprintf(rcpt, sizeof rcpt, "SMS=%s@%s", e164, ctx->cfg->domain);
+    char *rcpts[] = {rcpt};
+    cm_msg_submit m = {.id = (char *)id,
+                       .received_ms = rt_now_ms(),
+                       .client_ip = "",
+                       .helo = "",
+                       .mail_from = "",
+                       .rcpts = {rcpts, 1},
+                       .header_from = "",
+                       .subject = "STOP",
+                       .message_id = "",
+                       .auto_submitted = "auto-replied",
+                       .category = "transactional",
+                       .send_at = "",
+                       .text = (char *)text,
+                       .auth_user = (char *)account};
+    take_submit(ctx, txn, NULL, id, &m);
 }
 
 void rt_ingress_item(cm_hub *h, const cm_peer *from, const char *key, const void *payload,

@@ -4,6 +4,7 @@
 #include "cm_number.h"
 #include "cm_sms.h"
 #include "rt_dlr_out.h"
+#include "rt_ingress.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -102,6 +103,17 @@ static int forward_reply(rt_ctx *ctx, MDB_txn *txn, const char *key, const cm_ms
     return rc;
 }
 
+/* The account's confirmation SMS of a STOP, if it has one. */
+static void confirm_stop(rt_ctx *ctx, MDB_txn *txn, const char *key, const char *account,
+                         const char *e164)
+{
+    const cm_config_account *acc = cm_config_account_find(ctx->cfg, account);
+    char id[600];
+    if (!acc || !acc->stop_confirmation[0]) return;
+    snprintf(id, sizeof id, "stop:%s", key);
+    rt_ingress_own_sms(ctx, txn, id, account, e164, acc->stop_confirmation);
+}
+
 int rt_mo_apply(rt_ctx *ctx, MDB_txn *txn, const char *key, const cm_msg_deliver *d)
 {
     char e164[CM_E164_BUFSZ], plus[40];
@@ -133,6 +145,7 @@ int rt_mo_apply(rt_ctx *ctx, MDB_txn *txn, const char *key, const cm_msg_deliver
     else if (rt_mo_is_stop(text)) {
         rc = cm_blacklist_add(ctx->blacklist, account, e164, rt_now_ms(), "mo");
         if (!rc) cm_info("STOP from %s: on the STOP list of account %s", e164, account);
+        if (!rc) confirm_stop(ctx, txn, key, account, e164);
     } else if (ls.account[0])
         rc = forward_reply(ctx, txn, key, d, e164, text, &ls);
     free(text);

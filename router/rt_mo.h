@@ -3,7 +3,8 @@
  * A text that says STOP (case, spaces, accents and a trailing "SMS" tolerated) puts the
  * sender's number on the STOP list of the account bound to the short code it was sent
  * to (an account whose sender_id is that address), else of the account that last
- * messaged the number (RT_DB_LAST_SENT, written by rt_ingress).
+ * messaged the number (RT_DB_LAST_SENT, written by rt_ingress); an account with a
+ * stop_confirmation text then sends that one SMS (rt_ingress_own_sms).
  *
  * Any other text is a reply: when an account messaged the number within
  * router.mo_reply_days and that submission had a receipt address, a MO_REPLY event

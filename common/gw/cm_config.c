@@ -182,11 +182,23 @@ static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator 
         read_bind(c, config_setting_get_elem(binds, i), &o->binds[o->n_binds++]);
 }
 
-static const char *const account_keys[] = {
-    "name",         "senders",      "sender_id",        "lang",
-    "max_length",   "commercial",   "transliterate",    "require_spf",
-    "require_dkim", "stop_mention", "dedup_days",       "smtp_users",
-    "rate_limit",   "daily_quota",  "rspamd_threshold", NULL};
+static const char *const account_keys[] = {"name",
+                                           "senders",
+                                           "sender_id",
+                                           "lang",
+                                           "max_length",
+                                           "commercial",
+                                           "transliterate",
+                                           "require_spf",
+                                           "require_dkim",
+                                           "stop_mention",
+                                           "dedup_days",
+                                           "stop_confirmation",
+                                           "smtp_users",
+                                           "rate_limit",
+                                           "daily_quota",
+                                           "rspamd_threshold",
+                                           NULL};
 static const char *const smtp_user_keys[] = {"user", "password_hash", NULL};
 
 /* accounts.smtp_users: ( { user = "..."; password_hash = "$6$..."; }, ... ) */
@@ -221,6 +233,7 @@ static void read_account(ctx *c, const config_setting_t *g, cm_config_account *a
     a->require_dkim = get_bool(c, g, "require_dkim", 0);
     a->stop_mention = get_str(c, g, "stop_mention", " STOP au 36105");
     a->dedup_days = (int)get_int(c, g, "dedup_days", 7);
+    a->stop_confirmation = get_str(c, g, "stop_confirmation", "");
     read_smtp_users(c, g, a);
     a->rate_limit = (int)get_int(c, g, "rate_limit", -1);
     a->daily_quota = (int)get_int(c, g, "daily_quota", -1);
@@ -243,13 +256,9 @@ static const char *const ingress_keys[] = {
     "sender_rate_limit", "sender_daily_quota", "account_rate_limit", "account_daily_quota",
     "limit_table_size", "rspamd_url", "rspamd_timeout_ms", "rspamd_threshold", "rspamd_on_error",
     NULL};
-static const char *const router_keys[] = {"listen_ingress",
-                                          "listen_egress",
-                                          "job_timeout_s",
-                                          "validity_s",
-                                          "metrics_listen",
-                                          "mo_reply_days",
-                                          NULL};
+static const char *const router_keys[] = {
+    "listen_ingress", "listen_egress", "job_timeout_s", "validity_s",
+    "metrics_listen", "mo_reply_days", "shard",         NULL};
 static const char *const dlr_keys[] = {"listen",
                                        "smarthost",
                                        "from",
@@ -362,6 +371,10 @@ static void read_sections(ctx *c, config_t *cf, cm_config *cfg)
     cfg->router.job_timeout_s = (int)get_int(c, rt, "job_timeout_s", 120);
     cfg->router.validity_s = (int)get_int(c, rt, "validity_s", 172800);
     cfg->router.mo_reply_days = (int)get_int(c, rt, "mo_reply_days", 7);
+    cfg->router.shard = get_str(c, rt, "shard", "");
+    if (strlen(cfg->router.shard) > 2 ||
+        strspn(cfg->router.shard, "ABCDEFGHJKLMNPQRSTUVWXYZ") != strlen(cfg->router.shard))
+        fail(c, rt, "shard must be one or two capital letters (not I or O), or empty");
     cfg->dlr.listen = get_str(c, dl, "listen", "tcp://127.0.0.1:7103");
     cfg->dlr.metrics_listen = get_listen(c, dl);
     cfg->dlr.smarthost = get_str(c, dl, "smarthost", "smtp://127.0.0.1:25");
@@ -460,6 +473,7 @@ void cm_config_free(cm_config *c)
         free(a->sender_id);
         free(a->lang);
         free(a->stop_mention);
+        free(a->stop_confirmation);
         for (size_t j = 0; j < a->n_smtp_users; j++) {
             free(a->smtp_users[j].user);
             free(a->smtp_users[j].password_hash);
@@ -471,6 +485,7 @@ void cm_config_free(cm_config *c)
     free_strs(c->quiet_hours.holidays, c->quiet_hours.n_holidays);
     free(c->quiet_hours.window);
     free(c->quiet_hours.days);
+    free(c->router.shard);
     char *strs[] = {c->domain,
                     c->state_dir,
                     c->log_level,

@@ -55,6 +55,7 @@ typedef struct {
     int require_spf, require_dkim; /* refuse mail whose SPF / aligned DKIM did not pass */
     char *stop_mention;            /* appended to commercial SMS under a custom sender name */
     int dedup_days;                /* same sender + Message-ID within this many days = duplicate */
+    char *stop_confirmation;       /* SMS answering a STOP ("" = none), without promotion */
     cm_config_smtp_user *smtp_users;
     size_t n_smtp_users;
     int rate_limit, daily_quota; /* recipients per minute / per day; -1 = ingress default */
@@ -106,6 +107,7 @@ typedef struct {
         int job_timeout_s;
         int validity_s;
         int mo_reply_days; /* SMS replies are mailed to who messaged the number this recently */
+        char *shard;       /* prefix of this router's submission numbers ("" for one router) */
     } router;
     struct {
         char *listen;
