@@ -7,7 +7,8 @@
  *           router.listen_egress (ROUTER: CREDIT, RESULT, MO from egress instances).
  * Connects: dlr.listen (DEALER: ACCEPTED events).
  * Never:    sends mail, talks SMPP, or touches dlr's store.
- * Signals:  SIGTERM/SIGINT stop taking submissions and jobs out, commit, exit 0;
+ * Signals:  SIGTERM/SIGINT: new submissions get 421 and no job goes out; for
+ *           RT_DRAIN_MS what is under way commits and is answered; then exit 0;
  *           SIGHUP reloads accounts and quiet hours (rt_config). */
 #include "cm_log.h"
 #include "rt_config.h"
@@ -21,8 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
+#define RT_DRAIN_MS 300 /* after SIGTERM: time for what is under way to commit and answer */
 #define RT_MAP_SIZE (64ULL << 30) /* sparse: only what is used takes disk */
 
 static const char *const rt_dbs[] = {RT_DB_META,   RT_DB_SUBMITS,   RT_DB_SUBMISSIONS,
@@ -39,6 +42,11 @@ static void on_dlr_ack(cm_link *l, const char *key, const void *body, size_t len
     rt_dlr_out_acked(arg, key);
 }
 
+static void on_drained(uv_timer_t *t)
+{
+    uv_stop(t->loop);
+}
+
 static void on_signal(uv_signal_t *s, int signum)
 {
     rt_ctx *ctx = s->data;
@@ -46,9 +54,12 @@ static void on_signal(uv_signal_t *s, int signum)
         rt_config_reload(ctx);
         return;
     }
-    cm_info("signal %d: stopping", signum);
-    ctx->draining = 1;
-    uv_stop(s->loop);
+    if (ctx->draining) return;
+    cm_info("signal %d: draining for %d ms, then stopping", signum, RT_DRAIN_MS);
+    ctx->draining = 1; /* new submissions get 421; what is under way completes */
+    uv_timer_init(s->loop, &ctx->drain_timer);
+    ctx->drain_timer.data = ctx;
+    uv_timer_start(&ctx->drain_timer, on_drained, RT_DRAIN_MS, 0);
 }
 
 static void open_endpoints(rt_ctx *ctx)
@@ -117,6 +128,7 @@ int main(int argc, char **argv)
     uv_run(ctx.loop, UV_RUN_DEFAULT);
     rt_metrics_stop(&ctx);
     if (cm_store_batch_commit(ctx.store) != 0) cm_log_fatal("queue store: final commit failed");
+    usleep(100 * 1000); /* lets ZeroMQ's I/O thread write the last acknowledgements */
     cm_info("stopped");
     return 0;
 }

@@ -31,6 +31,7 @@ typedef struct rt_ctx {
     rt_feed *feed;
     rt_metrics metrics;
     int draining; /* SIGTERM received: no new jobs go out */
+    uv_timer_t drain_timer;
 } rt_ctx;
 
 /* queue.mdb sub-databases. */
