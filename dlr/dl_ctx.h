@@ -6,6 +6,7 @@
 #include "cm_config.h"
 #include "cm_handoff.h"
 #include "cm_store.h"
+#include "dl_metrics.h"
 #include "dl_outbox.h"
 #include "dl_state.h"
 
@@ -28,6 +29,7 @@ typedef struct dl_ctx {
     int stopping;
     unsigned long mails_kicked; /* st.mails when the sender was last kicked */
     dl_intake_stats intake;
+    dl_metrics metrics;
 } dl_ctx;
 
 /* dl_intake: the cm_hub item callback (arg: dl_ctx). Applies each reliable item in

@@ -37,6 +37,7 @@ static int expire_rcpt(dl_state *st, MDB_txn *txn, const char *sub, uint64_t job
     if (rc == 0 && r.outcome == DL_OUT_PENDING) {
         r.outcome = DL_OUT_EXPIRED;
         r.final_at_ms = now_ms;
+        st->counts.final[DL_OUT_EXPIRED]++;
         dl_rcpt_encode(&r, &w);
         rc = w.err ? w.err : cm_store_put(txn, st->db.recipients, k, 8, w.data, w.len, 0);
         cm_wbuf_free(&w);

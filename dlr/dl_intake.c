@@ -24,6 +24,7 @@ static const dl_handler HANDLERS[] = {
     {CM_MSG_ACCEPTED, "acc:", "ACCEPTED", dl_state_accepted},
     {CM_MSG_RESULT, "res:", "RESULT", dl_state_result},
     {CM_MSG_DELIVER, "dlv:", "DELIVER", dl_state_deliver},
+    {CM_MSG_MO_REPLY, "mo:", "MO_REPLY", dl_state_mo_reply},
 };
 
 static const dl_handler *handler_for(const void *payload, size_t len)
@@ -68,21 +69,28 @@ void dl_intake_kick_after_commit(dl_ctx *c)
         cm_log_fatal("cannot register a commit callback");
 }
 
-/* Apply in a nested transaction, so that an item refused half-way leaves nothing. */
+/* Apply in a nested transaction, so that an item refused half-way leaves nothing
+ * (its counts included). */
 static int apply(dl_ctx *c, MDB_txn *txn, const dl_handler *h, const void *p, size_t n)
 {
     MDB_txn *child;
+    dl_counts before = c->st.counts;
     int rc = mdb_txn_begin(cm_store_env(c->store), txn, 0, &child);
 
-    if (rc == EINVAL) /* no nested transactions (MDB_WRITEMAP): apply in the batch */
-        return h->apply(&c->st, txn, p, n, dl_time_now_ms());
-    if (rc != 0) return cm_store_err(rc);
-    rc = h->apply(&c->st, child, p, n, dl_time_now_ms());
-    if (rc == 0) {
-        rc = mdb_txn_commit(child);
-        return rc ? cm_store_err(rc) : 0;
+    if (rc == EINVAL) { /* no nested transactions (MDB_WRITEMAP): apply in the batch */
+        rc = h->apply(&c->st, txn, p, n, dl_time_now_ms());
+    } else if (rc != 0) {
+        return cm_store_err(rc);
+    } else {
+        rc = h->apply(&c->st, child, p, n, dl_time_now_ms());
+        if (rc == 0) {
+            int crc = mdb_txn_commit(child);
+            rc = crc ? cm_store_err(crc) : 0;
+        } else {
+            mdb_txn_abort(child);
+        }
     }
-    mdb_txn_abort(child);
+    if (rc != 0) c->st.counts = before;
     return rc;
 }
 

@@ -1,24 +1,44 @@
-/* dl_mail: the two receipts of a submission, as complete RFC 5322 messages
- * (SPEC 5, the customer guide's section 5 wording).
+/* dl_mail: the mails dlr sends, as complete RFC 5322 messages (SPEC 5 and 6, the
+ * customer guide's section 5 wording; sentences in dl_words.c, shared blocks in
+ * dl_compose.c).
  *
- * - Acceptance receipt, from the router's ACCEPTED event: positive (accepted,
- *   duplicate, dry-run) with the submission number, subject, reception time, planned
- *   time, encoding, parts per SMS, counts, every recipient with its fields, and every
- *   refused one with its line number and reason; negative (rejected) with the reason.
- * - Final receipt, once every recipient is final: per recipient delivered (with the
- *   delivery time, Europe/Paris) or not delivered with the reason in words (the
- *   receipt's state, the network_error_code's meaning and an SMPP refusal's meaning
- *   from dl_reason, followed by the codes themselves); with more than one recipient,
- *   multipart/mixed with a CSV attachment (dl_csv).
- * French unless acc->lang is "en". Headers: From, To, Subject (RFC 2047), Date,
+ * - Acceptance receipt (dl_accept.c), from the router's ACCEPTED event: positive
+ *   (accepted, duplicate, dry-run) with the submission number, subject, reception time,
+ *   planned time, encoding, parts per SMS, the characters that forced UCS-2 and what
+ *   transliteration would save (when it saves parts), counts, every accepted recipient
+ *   with its fields (and its own planned time when it is not the submission's), and
+ *   every refused one with its line number and reason; a duplicate also gives the
+ *   reason (the original submission's number); a dry run shows the SMS the router
+ *   rendered for the first accepted recipients, each with its parts. Negative
+ *   (rejected): the reason.
+ * - Final receipt (dl_mail.c), once every recipient is final: per recipient delivered
+ *   (with the delivery time, Europe/Paris) or not delivered with the reason in words
+ *   (the receipt's state, the network_error_code's meaning and an SMPP refusal's
+ *   meaning from dl_reason, followed by the codes themselves); with more than one
+ *   recipient, multipart/mixed with a CSV attachment (dl_csv). Its status and its
+ *   counts ("Délivrés : 2 / 3") are over the recipients the router accepted (blacklisted
+ *   ones included); those it refused at acceptance (invalid lines, a number's
+ *   duplicate line, no route...) were reported then: they are listed and counted
+ *   apart, and do not make a fully delivered list "partial".
+ * - Forwarded SMS reply (dl_reply.c), from the router's MO_REPLY: subject "Réponse SMS
+ *   de <number> - message n° <submission>[ - <subject>]", the number, the time (Paris),
+ *   the text, the number it was sent to, the original subject and In-Reply-To /
+ *   References to the customer's Message-ID when `orig` (the submission's ACCEPTED) is
+ *   known, and how to answer by SMS (SMS=<number>@domain) when domain is not NULL.
+ *   X-SMSGW-Status: reply.
+ * Reasons travel as cm_reason codes ("no_route", "text_too_long:812:750") and are
+ *   worded by cm_reason_render() in the receipt's language; text it does not know (an
+ *   SMSC's) is shown as it is.
+ * French unless lang is "en". Headers: From, To, Subject (RFC 2047), Date,
  * Message-ID, In-Reply-To/References (when the customer's Message-ID is usable),
  * X-SMSGW-Submission, X-SMSGW-Status, Auto-Submitted: auto-replied, MIME-Version,
- * text/plain; charset=UTF-8, quoted-printable. Every value taken from the customer is
- * cleaned of control characters first (dl_mime).
+ * text/plain; charset=UTF-8, quoted-printable. Every value taken from the customer or
+ * a phone is cleaned of control characters first (dl_mime).
  *
  * Ownership: everything is borrowed; *out is malloc'd (the caller frees it), CRLF
  * line ends, NUL-terminated, its length in *len. Errors: -EINVAL when env->to may
- * not receive a receipt (dl_mime_rcpt_ok), -ENOMEM. Pure: the time comes from env. */
+ * not receive a mail (dl_mime_rcpt_ok: "", "<>", env->from, not an address), -ENOMEM.
+ * Pure: the time comes from env. */
 #ifndef DL_MAIL_H
 #define DL_MAIL_H
 
@@ -45,7 +65,7 @@ typedef struct {
     enum dl_stat stat;         /* receipt state, DL_STAT_NONE when none */
     const char *err;           /* receipt err:, "" if none */
     uint32_t smpp_status;      /* command_status when refused at submit, 0 if none */
-    const char *reason;        /* free text (router or egress), "" if none */
+    const char *reason;        /* cm_reason code (router) or text (egress), "" if none */
     uint64_t at_ms;            /* when it became final */
     const char *network_error; /* receipt's network_error_code (hex), "" or NULL if none */
 } dl_final_rcpt;
@@ -60,9 +80,15 @@ typedef struct {
 int dl_mail_acceptance(const dl_mail_env *env, const cm_msg_accepted *acc, char **out, size_t *len);
 int dl_mail_final(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_rcpt *r,
                   size_t n, char **out, size_t *len);
+int dl_mail_reply(const dl_mail_env *env, const cm_msg_mo_reply *mo, const cm_msg_accepted *orig,
+                  const char *domain, char **out, size_t *len);
 /* Why a recipient was not delivered, in words of `lang` ("" when delivered). */
 void dl_mail_reason(dl_sb *b, const char *lang, const dl_final_rcpt *r);
-/* "delivered", "undelivered" or "partial" for n recipients. */
+/* "<kind> - message n° <submission> - <subject>" (the parts that are not empty). */
+void dl_mail_subject(dl_sb *b, const char *lang, const char *kind, const cm_msg_accepted *acc);
+/* "delivered" (every recipient the router accepted was delivered, and there was one),
+ * "undelivered" (none was) or "partial"; recipients refused by the router do not
+ * count. */
 const char *dl_mail_final_status(const dl_final_rcpt *r, size_t n);
 
 #endif

@@ -6,8 +6,8 @@
 #include <strings.h>
 
 #define QP_LINE 76
-#define EW_MAX_BYTES 45 /* 45 bytes -> 60 base64 chars -> a 72-character word */
-#define PLAIN_MAX 200   /* longer ASCII values are encoded too, to be foldable */
+#define EW_MAX_BYTES 45   /* 45 bytes -> 60 base64 chars -> a 72-character word */
+#define LINE_MAX_CHARS 78 /* RFC 5322 2.1.1: longer ASCII header lines are encoded, to fold */
 
 static int is_ctl(unsigned char c)
 {
@@ -35,13 +35,15 @@ static void base64(dl_sb *b, const unsigned char *p, size_t n)
     }
 }
 
-static int needs_encoding(const char *v)
+/* Non-ASCII, looking like an encoded word, or too long for one line after `used`
+ * characters ("Name: "). */
+static int needs_encoding(const char *v, size_t used)
 {
     size_t n = 0;
 
     for (const unsigned char *p = (const unsigned char *)v; *p; p++, n++)
         if (*p >= 0x80) return 1;
-    return n > PLAIN_MAX || strstr(v, "=?") != NULL;
+    return used + n > LINE_MAX_CHARS || strstr(v, "=?") != NULL;
 }
 
 /* Encoded words of clean UTF-8 text s, folded; the first line already holds `used`
@@ -74,7 +76,7 @@ void dl_mime_header_text(dl_sb *b, const char *name, const char *value)
     dl_sb_puts(b, ": ");
     if (clean.err)
         b->err = clean.err;
-    else if (clean.len > 0 && needs_encoding(clean.s))
+    else if (clean.len > 0 && needs_encoding(clean.s, strlen(name) + 2))
         encoded_words(b, (const unsigned char *)clean.s, clean.len, strlen(name) + 2);
     else if (clean.len > 0)
         dl_sb_puts(b, clean.s);

@@ -5,7 +5,8 @@
  *   new header line (header injection) or break a line of the receipt.
  * - dl_mime_header_text(): "Name: value" + CRLF, the value cleaned, and encoded as
  *   RFC 2047 UTF-8 "B" encoded words (at most 75 characters each, never splitting a
- *   UTF-8 sequence, folded with CRLF SP) when it is not plain ASCII or is long.
+ *   UTF-8 sequence, folded with CRLF SP) when it is not plain ASCII, contains "=?", or
+ *   would make a line longer than 78 characters.
  * - dl_mime_qp(): the body (UTF-8, LF line ends) as quoted-printable with CRLF line
  *   ends and soft breaks at 76 characters (RFC 2045 6.7).
  * - dl_mime_base64(): an attachment's bytes as base64 lines (RFC 2045 6.8).

@@ -27,7 +27,8 @@ int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submis
                     (char *)submission,
                     (char *)kind,
                     {(uint8_t *)mail, len},
-                    ""};
+                    "",
+                    now_ms};
     uint64_t seq;
     int rc = dl_outq_put(st, txn, &m, &seq);
 
@@ -37,6 +38,20 @@ int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submis
                 to, seq);
     }
     return rc;
+}
+
+static const char *const KIND_NAMES[DL_KINDS] = {"acceptance", "final", "reply", "other"};
+
+enum dl_mail_kind dl_outbox_kind(const char *kind)
+{
+    for (int k = 0; k < DL_KIND_OTHER; k++)
+        if (kind != NULL && strcmp(kind, KIND_NAMES[k]) == 0) return (enum dl_mail_kind)k;
+    return DL_KIND_OTHER;
+}
+
+const char *dl_outbox_kind_name(enum dl_mail_kind k)
+{
+    return (unsigned)k < DL_KINDS ? KIND_NAMES[k] : KIND_NAMES[DL_KIND_OTHER];
 }
 
 uint64_t dl_outbox_backoff_ms(unsigned min_s, unsigned max_s, uint32_t tries)
@@ -157,6 +172,7 @@ static int job_defer(send_job *j, MDB_txn *txn, const char *why)
     j->m.last_error = (char *)why;
     rc = dl_outq_defer(o->st, txn, j->seq, &j->m);
     o->stats.retried++;
+    o->stats.by_kind[dl_outbox_kind(j->m.kind)][DL_MAIL_RETRY]++;
     cm_warn("outbox %" PRIu64 " to %s: %s; try %u in %" PRIu64 " s", j->seq, j->m.rcpt, why,
             j->m.tries + 1,
             dl_outbox_backoff_ms(o->opts.retry_min_s, o->opts.retry_max_s, j->m.tries) / 1000);
@@ -173,6 +189,7 @@ static int job_bury(send_job *j, MDB_txn *txn, const char *why)
     j->m.last_error = (char *)why;
     rc = dl_outq_bury(o->st, txn, j->seq, &j->m);
     o->stats.dead++;
+    o->stats.by_kind[dl_outbox_kind(j->m.kind)][DL_MAIL_DEAD]++;
     cm_error("outbox %" PRIu64 ": %s receipt of %s to %s refused for good by the smarthost: %s "
              "(moved to dead; %lu since start)",
              j->seq, j->m.kind, j->m.submission, j->m.rcpt, why, o->stats.dead);
@@ -193,6 +210,7 @@ static void send_done(uv_work_t *w, int status)
     if (status == 0 && j->cc == CURLE_OK) {
         rc = dl_outq_sent(o->st, txn, j->seq);
         o->stats.sent++;
+        o->stats.by_kind[dl_outbox_kind(j->m.kind)][DL_MAIL_SENT]++;
         cm_info("outbox %" PRIu64 ": %s receipt of %s sent to %s", j->seq, j->m.kind,
                 j->m.submission, j->m.rcpt);
     } else if (j->smtp_code >= 500 && j->smtp_code < 600) {

@@ -20,6 +20,10 @@
  * mail waits while an earlier one to its recipient is in flight or waiting for its
  * retry: a customer gets the acceptance receipt before the final one.
  *
+ * dl_outbox_get_stats() counts the sender's outcomes since start, in total and by
+ * kind of mail (dl_outbox_kind(): "acceptance", "final", "reply", else "other") for
+ * the metrics (dl_metrics).
+ *
  * dl_outbox_kick() asks for a scan soon (after a commit that added mails); a timer
  * also scans every second. dl_outbox_stop() stops scanning; the mails in flight
  * finish (their results are committed) before the close callback runs. */
@@ -48,9 +52,17 @@ typedef struct {
     long timeout_s; /* per SMTP transaction */
 } dl_outbox_opts;
 
+enum dl_mail_kind { DL_KIND_ACCEPTANCE, DL_KIND_FINAL, DL_KIND_REPLY, DL_KIND_OTHER, DL_KINDS };
+enum dl_mail_result { DL_MAIL_SENT, DL_MAIL_RETRY, DL_MAIL_DEAD, DL_MAIL_RESULTS };
+
 typedef struct {
     unsigned long sent, retried, dead;
+    unsigned long by_kind[DL_KINDS][DL_MAIL_RESULTS];
 } dl_outbox_stats;
+
+/* The kind of a stored mail's `kind` string, and the name of a kind. */
+enum dl_mail_kind dl_outbox_kind(const char *kind);
+const char *dl_outbox_kind_name(enum dl_mail_kind k);
 
 int dl_outbox_start(uv_loop_t *loop, cm_store *store, dl_state *st, const dl_outbox_opts *opts,
                     dl_outbox **out);

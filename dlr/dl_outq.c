@@ -204,6 +204,30 @@ static int entries(MDB_txn *txn, MDB_dbi dbi, size_t *n)
     return rc ? cm_store_err(rc) : 0;
 }
 
+int dl_outq_depth(dl_state *st, MDB_txn *txn, size_t *n, uint64_t *queued_ms)
+{
+    MDB_cursor *cur;
+    MDB_val k, v;
+    cm_arena *a = NULL;
+    dl_mailrec m;
+    int rc = entries(txn, st->db.outbox, n);
+
+    *queued_ms = 0;
+    if (rc < 0 || *n == 0) return rc;
+    rc = mdb_cursor_open(txn, st->db.outbox, &cur);
+    if (rc != 0) return cm_store_err(rc);
+    rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    if (rc == 0) {
+        rc = dl_mailrec_decode(v.mv_data, v.mv_size, &a, &m);
+        if (rc == 0) *queued_ms = m.queued_ms;
+        cm_arena_free(a);
+    } else {
+        rc = rc == MDB_NOTFOUND ? 0 : cm_store_err(rc);
+    }
+    mdb_cursor_close(cur);
+    return rc;
+}
+
 int dl_outq_check(dl_state *st, MDB_txn *txn)
 {
     size_t mails = 0, per_rcpt = 0, due = 0;

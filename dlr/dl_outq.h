@@ -38,6 +38,9 @@ int dl_outq_sent(dl_state *st, MDB_txn *txn, uint64_t seq);
 int dl_outq_defer(dl_state *st, MDB_txn *txn, uint64_t seq, const dl_mailrec *m);
 /* Refused for good: the mail moves to `dead` as m, the next mail becomes due-indexed. */
 int dl_outq_bury(dl_state *st, MDB_txn *txn, uint64_t seq, const dl_mailrec *m);
+/* How many mails wait in the outbox (*n) and when the oldest was queued (*queued_ms,
+ * 0 when empty): the first by sequence number is the oldest. */
+int dl_outq_depth(dl_state *st, MDB_txn *txn, size_t *n, uint64_t *queued_ms);
 /* Whether the indexes need rebuilding (1), and the rebuild. */
 int dl_outq_check(dl_state *st, MDB_txn *txn);
 int dl_outq_reindex(dl_state *st, MDB_txn *txn);

@@ -90,13 +90,15 @@ void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w)
     cm_put_str(w, m->kind);
     cm_put_mem(w, m->mail.data, m->mail.len);
     cm_put_str(w, m->last_error);
+    cm_put_u64(w, m->queued_ms);
 }
 
 int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out)
 {
     cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, arena, 0};
+    int v = check_version(&r);
 
-    if (check_version(&r) < 0) return -EBADMSG;
+    if (v < 0) return -EBADMSG;
     out->next_try_ms = cm_get_u64(&r);
     out->tries = cm_get_u32(&r);
     out->env_from = cm_get_str(&r);
@@ -105,6 +107,7 @@ int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out
     out->kind = cm_get_str(&r);
     out->mail = cm_get_bytes(&r);
     out->last_error = cm_get_str(&r);
+    out->queued_ms = v >= 3 ? cm_get_u64(&r) : out->next_try_ms;
     return finish(&r);
 }
 

@@ -2,7 +2,8 @@
  * (cm_buf primitives; first byte DL_REC_VERSION; decoders also read the records of
  * earlier versions back to DL_REC_VERSION_MIN, with defaults for the fields added
  * since, and refuse any other version, truncation and trailing bytes with -EBADMSG).
- * Version 2 added dl_rcpt.network_error and dl_progress.done_at_ms.
+ * Version 2 added dl_rcpt.network_error and dl_progress.done_at_ms; version 3
+ * dl_mailrec.queued_ms (older mails read it as their next_try_ms).
  *
  * Sub-databases (keys -> values):
  *   submissions  submission                 -> the ACCEPTED payload as received (cm_wire)
@@ -33,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DL_REC_VERSION 2
+#define DL_REC_VERSION 3
 #define DL_REC_VERSION_MIN 1
 
 #define DL_DB_NAMES                                                                                \
@@ -68,9 +69,10 @@ typedef struct {
 typedef struct {
     uint64_t next_try_ms;
     uint32_t tries;
-    char *env_from, *rcpt, *submission, *kind; /* kind: "acceptance", "final" */
+    char *env_from, *rcpt, *submission, *kind; /* kind: "acceptance", "final", "reply" */
     cm_bytes mail;                             /* RFC 5322, CRLF */
     char *last_error;
+    uint64_t queued_ms; /* when it entered the outbox */
 } dl_mailrec;
 
 void dl_rcpt_encode(const dl_rcpt *r, cm_wbuf *w);

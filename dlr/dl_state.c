@@ -118,6 +118,8 @@ static int apply_receipt(dl_state *st, MDB_txn *txn, uint64_t job, uint32_t part
     rcpt_evaluate(&r, rc_, at_ms);
     rc = rcpt_save(st, txn, job, &r);
     if (rc == 0 && r.outcome != DL_OUT_PENDING) {
+        if (r.outcome < sizeof(st->counts.final) / sizeof(st->counts.final[0]))
+            st->counts.final[r.outcome]++;
         cm_info("job %" PRIu64 " of %s %s (%s)", job, r.submission,
                 r.outcome == DL_OUT_DELIVERED ? "delivered" : "undelivered",
                 dl_stat_name((enum dl_stat)r.stat));
@@ -129,6 +131,19 @@ out:
 }
 
 /* -------- ACCEPTED -------- */
+
+/* The recipients final from the start (dl_state.h: counts). */
+static void count_refused(dl_state *st, const cm_msg_accepted *acc)
+{
+    if (acc->status != CM_ACCEPT_ACCEPTED && acc->status != CM_ACCEPT_REJECTED) return;
+    for (size_t i = 0; i < acc->recipients_n; i++) {
+        uint8_t state = acc->recipients[i].state;
+        if (state == CM_RCPT_BLACKLISTED)
+            st->counts.final[DL_OUT_BLACKLISTED]++;
+        else if (state != CM_RCPT_QUEUED || acc->status == CM_ACCEPT_REJECTED)
+            st->counts.final[DL_OUT_REJECTED]++;
+    }
+}
 
 int dl_state_accepted(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms)
 {
@@ -150,6 +165,7 @@ int dl_state_accepted(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, ui
         goto out;
     }
     if (rc < 0) goto out;
+    count_refused(st, &acc);
     dl_mail_env env = {st->from, acc.reply_to, now_ms, NULL};
     char left[160];
     snprintf(left, sizeof(left), "acc.%.100s.%" PRIu64, acc.submission, now_ms);
@@ -188,7 +204,8 @@ static int rcpt_parts(dl_rcpt *r, size_t n, cm_arena **a)
     return 0;
 }
 
-static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
+static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms,
+                         int replay);
 
 /* Map the parts' ids, then replay the receipts that were waiting for them. */
 static int result_map(dl_state *st, MDB_txn *txn, const cm_msg_result *res, uint64_t now_ms)
@@ -210,7 +227,7 @@ static int result_map(dl_state *st, MDB_txn *txn, const cm_msg_result *res, uint
         rc = dl_match_early_take(st, txn, res->operator_name, res->message_ids.v[i], &e, &ne);
         if (rc == -EINVAL) rc = 0;
         for (size_t j = 0; rc == 0 && j < ne; j++)
-            rc = apply_deliver(st, txn, e[j].payload, e[j].len, now_ms);
+            rc = apply_deliver(st, txn, e[j].payload, e[j].len, now_ms, 1);
         dl_match_early_free(e, ne);
     }
     return rc;
@@ -232,6 +249,7 @@ static int result_apply(dl_state *st, MDB_txn *txn, const cm_msg_result *res, dl
         r->smpp_status = res->smpp_status;
         r->reason = res->reason;
         r->final_at_ms = res->at_ms ? res->at_ms : now_ms;
+        st->counts.final[DL_OUT_UNDELIVERED]++;
         rc = rcpt_save(st, txn, res->job_id, r);
         cm_info("job %" PRIu64 " of %s failed at submit: 0x%08X %s", res->job_id, r->submission,
                 res->smpp_status, res->reason);
@@ -285,7 +303,14 @@ int dl_state_keep_unmatched(dl_state *st, MDB_txn *txn, const void *p, size_t n,
     return rc < 0 ? rc : dl_prune_note(st, txn, DL_AGE_UNMATCHED, k, 8, now_ms);
 }
 
-static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms)
+/* A receipt that arrives (not one replayed from `early`) is counted once. */
+static void count_receipt(dl_state *st, int replay, enum dl_receipt_result result)
+{
+    if (!replay) st->counts.receipts[result]++;
+}
+
+static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms,
+                         int replay)
 {
     cm_arena *a = NULL;
     cm_msg_deliver d;
@@ -301,19 +326,24 @@ static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n,
     if (dl_receipt_parse(d.short_message.data, d.short_message.len, d.receipted_message_id,
                          d.message_state, d.network_error, &r) < 0) {
         cm_warn("receipt from %s without a message id: kept in unmatched", d.operator_name);
+        count_receipt(st, replay, DL_RECEIPT_UNMATCHED);
         rc = dl_state_keep_unmatched(st, txn, p, n, now_ms);
         goto out;
     }
     rc = dl_match_find(st, txn, d.operator_name, r.id, &job, &part);
     if (rc == 0) {
+        count_receipt(st, replay,
+                      dl_stat_is_final(r.stat) ? DL_RECEIPT_MATCHED : DL_RECEIPT_INTERMEDIATE);
         rc = apply_receipt(st, txn, job, part, &r, d.at_ms ? d.at_ms : now_ms, now_ms);
     } else if (rc == -ENOENT) {
+        count_receipt(st, replay, DL_RECEIPT_EARLY);
         cm_info("receipt %s/%s (%s) before its RESULT: kept", d.operator_name, r.id,
                 dl_stat_name(r.stat));
         rc = dl_match_early_put(st, txn, d.operator_name, r.id, p, n, now_ms);
     } else if (rc == -EINVAL) {
         cm_warn("receipt from %s with unusable id \"%.64s\": kept in unmatched", d.operator_name,
                 r.id);
+        count_receipt(st, replay, DL_RECEIPT_UNMATCHED);
         rc = dl_state_keep_unmatched(st, txn, p, n, now_ms);
     }
 out:
@@ -323,5 +353,5 @@ out:
 
 int dl_state_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms)
 {
-    return apply_deliver(st, txn, p, n, now_ms);
+    return apply_deliver(st, txn, p, n, now_ms, 0);
 }

@@ -16,6 +16,10 @@
  * - dl_state_expire(): submissions past expires_ms + expiry_grace_ms (dlr.expiry_grace_s)
  *   end their pending recipients as expired ("no delivery report") and get their final
  *   receipt.
+ * - MO_REPLY (dl_mo.c): an SMS reply to a submission is mailed to reply_to
+ *   (dl_mail_reply; kind "reply" in the outbox), with the original submission's subject
+ *   and Message-ID when `submissions` still holds it; nothing for an address that may
+ *   not receive mail ("", "<>", dlr.from). Idempotent through `seen` like every item.
  * - dl_prune_run() (dl_prune.h) deletes what is older than its retention.
  * When the last queued recipient becomes final, the final receipt is queued in the
  * outbox in the same transaction (dl_outbox_put), and the submission is marked done.
@@ -24,7 +28,13 @@
  * it anyway), or another negative errno for a storage failure (fatal for the
  * caller). Logs only what an operator needs (info on receipts queued, warn on bad
  * data). st->mails counts the mails put in the outbox (the caller kicks the sender
- * after the commit). */
+ * after the commit); st->counts counts receipts and final recipients for the metrics
+ * (dl_metrics): a receipt once, when it arrives (matched: it ended or confirmed a
+ * part; intermediate: a matched non-final state; early: kept before its RESULT;
+ * unmatched: no usable id), not again when an early one is replayed; a recipient when
+ * it becomes final, and at ACCEPTED the refused and blacklisted recipients of accepted
+ * submissions and every recipient of rejected ones. The caller saves and restores
+ * st->counts around an item it rolls back. */
 #ifndef DL_STATE_H
 #define DL_STATE_H
 
@@ -42,6 +52,19 @@ typedef struct {
         meta, aging, outbox_due, outbox_rcpt;
 } dl_dbs;
 
+enum dl_receipt_result {
+    DL_RECEIPT_MATCHED = 0,
+    DL_RECEIPT_EARLY = 1,
+    DL_RECEIPT_UNMATCHED = 2,
+    DL_RECEIPT_INTERMEDIATE = 3,
+    DL_RECEIPT_RESULTS = 4
+};
+
+typedef struct {
+    unsigned long receipts[DL_RECEIPT_RESULTS]; /* by enum dl_receipt_result */
+    unsigned long final[6];                     /* by enum dl_outcome (dl_mail.h) */
+} dl_counts;
+
 /* How long pruning keeps things (ms; 0 = forever). See dl_prune.h. */
 typedef struct {
     uint64_t seen_ms;       /* handoff keys */
@@ -53,11 +76,13 @@ typedef struct {
 typedef struct {
     dl_dbs db;
     const char *from;         /* dlr.from */
+    const char *domain;       /* the gateway's mail domain (answer hint of replies), NULL = none */
     uint64_t validity_ms;     /* used when ACCEPTED has no expires_ms */
     uint64_t expiry_grace_ms; /* wait after expires_ms for late receipts */
     dl_keep keep;
     unsigned long mails;     /* mails put in the outbox (monotonic) */
     unsigned long unmatched; /* receipts kept without a usable id */
+    dl_counts counts;
 } dl_state;
 
 /* Open the sub-databases of DL_DB_NAMES (dl_rec.h) into st->db. */
@@ -66,6 +91,7 @@ void dl_state_open_dbs(cm_store *store, dl_state *st);
 int dl_state_accepted(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
 int dl_state_result(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
 int dl_state_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
+int dl_state_mo_reply(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
 /* Expire at most `max` submissions due at now_ms; the number handled in *count. */
 int dl_state_expire(dl_state *st, MDB_txn *txn, uint64_t now_ms, unsigned max, unsigned *count);
 

@@ -4,17 +4,17 @@
  *           SMSC message ids, early/unmatched receipts, the receipt outbox and its
  *           indexes (dl_outq), the `aging` notes that pruning follows (dl_prune:
  *           dlr.*_retention_days; expiry after dlr.expiry_grace_s).
- * Binds:    dlr.listen (cm_hub, ROUTER): ACCEPTED from the router, RESULT and DELIVER
- *           (receipts) from the egresses; each acknowledged after its commit.
+ * Binds:    dlr.listen (cm_hub, ROUTER): ACCEPTED and MO_REPLY from the router, RESULT
+ *           and DELIVER (receipts) from the egresses; each acknowledged after its commit.
+ *           dlr.metrics_listen (cm_metrics, dl_metrics): Prometheus metrics and status.
  * Connects: the smarthost dlr.smarthost (libcurl SMTP) for acceptance and final
- *           receipts, From dlr.from.
+ *           receipts and forwarded SMS replies, From dlr.from.
  * Never:    touches the router's queue, sends SMS, or mails <>, an empty address or
  *           dlr.from itself.
  * SIGTERM/SIGINT: stop taking items, commit and ack what was taken, let the mails in
  * flight finish, exit 0. */
 #include "cm_config.h"
 #include "cm_log.h"
-#include "cm_metrics.h"
 #include "dl_ctx.h"
 #include "dl_rec.h"
 
@@ -52,6 +52,7 @@ static enum cm_log_level level_of(const char *s)
 static void set_periods(dl_state *st, const cm_config *cfg)
 {
     st->from = cfg->dlr.from;
+    st->domain = cfg->domain;
     st->validity_ms =
         (uint64_t)(cfg->router.validity_s > 0 ? cfg->router.validity_s : 172800) * 1000u;
     st->expiry_grace_ms = (uint64_t)cfg->dlr.expiry_grace_s * 1000u;
@@ -196,12 +197,9 @@ int main(int argc, char **argv)
     dl_timer_start(&c);
     watch_signals(&c);
     static const char *const DBS[] = {DL_DB_NAMES, NULL};
-    cm_metrics *metrics;
-    int mrc = cm_metrics_create(c.loop, "smsgw-dlr", cfg->dlr.metrics_listen, &metrics);
-    if (mrc != 0) cm_log_fatal("metrics_listen %s: %s", cfg->dlr.metrics_listen, strerror(-mrc));
-    cm_metrics_watch_store(metrics, "dlr", c.store, DBS);
+    dl_metrics_start(&c, DBS);
     uv_run(c.loop, UV_RUN_DEFAULT);
-    cm_metrics_free(metrics);
+    dl_metrics_stop(&c);
     shutdown_all(&c);
     cm_config_free(cfg);
     cm_info("stopped");

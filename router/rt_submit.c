@@ -89,7 +89,8 @@ static void describe_text(builder *b, const char *text, const cm_sms_text *enc)
     if (cm_sms_ucs2_chars(text, strlen(text), 0, chars, sizeof chars) > 0)
         a->ucs2_chars = cm_arena_strdup(&b->s->arena, chars);
     if (!(b->text.flags & CM_SMS_TRANSLIT) &&
-        cm_sms_measure(text, strlen(text), CM_SMS_TRANSLIT, &translit) == 0 && translit.translit)
+        cm_sms_measure(text, strlen(text), CM_SMS_TRANSLIT, &translit) == 0 && translit.translit &&
+        translit.parts < enc->info.parts)
         a->translit_parts = (uint32_t)translit.parts;
 }
 

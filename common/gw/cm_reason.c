@@ -31,7 +31,7 @@ static const wording wordings[] = {
     {CM_REASON_DUPLICATE_OF,
      "message déjà reçu sous le numéro %1 : il n'est pas envoyé une seconde fois",
      "already received as submission %1: not sent twice"},
-    {CM_REASON_BLACKLISTED, "liste noire (STOP)", "blacklisted (STOP)"},
+    {CM_REASON_BLACKLISTED, "liste d'opposition (STOP)", "opted out (STOP)"},
     {CM_REASON_BAD_LIST, "liste de destinataires %1 illisible : %+",
      "recipient list %1 unreadable: %+"},
 };

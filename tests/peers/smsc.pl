@@ -26,6 +26,9 @@
 #   --mo FROM:TO:TEXT   after the first receiver/transceiver bind, send this
 #                       mobile-originated deliver_sm (esm_class 0; TEXT is UTF-8, sent as
 #                       GSM 03.38, Latin-1 or UCS-2); repeatable
+#   --mo-after-submit   hold the --mo messages until the first submit_sm was answered,
+#                       then send them --dlr-delay + 0.5 s later (after its receipt) to a
+#                       receiver of the submitter's system_id: a reply to a message
 #   --resp-delay S      answer each submit_sm S seconds late (fractions ok; other PDUs are
 #                       still read and answered meanwhile), only the first K submits with
 #                       --resp-delay-count K
@@ -90,7 +93,7 @@ my %o = (host => '127.0.0.1', port => 2775, 'dlr-delay' => 1, 'dlr-stat' => 'DEL
          'fail-prefix' => [], mo => [], 'receipt-id' => 'hex');
 GetOptions(\%o, 'host=s', 'port=i', 'log=s', 'system-id=s', 'password=s', 'dlr-delay=f',
            'dlr-stat=s', 'fail-prefix=s@', 'no-dlr', 'receipt-id=s', 'dlr-before-resp',
-           'submit-status=s', 'submit-status-count=i', 'mo=s@', 'resp-delay=f',
+           'submit-status=s', 'submit-status-count=i', 'mo=s@', 'mo-after-submit', 'resp-delay=f',
            'resp-delay-count=i', 'close-after=i', 'unbind-after=i', 'hostile=s') or exit 2;
 die "unknown --dlr-stat $o{'dlr-stat'}\n" unless $STATE{ $o{'dlr-stat'} };
 die "--receipt-id hex|dec\n" unless $o{'receipt-id'} =~ /^(hex|dec)$/;
@@ -109,6 +112,7 @@ if ($o{hostile}) {
     }
 }
 my $submits_seen = 0;
+my $mo_released = !$o{'mo-after-submit'};    # --mo may go (at once without the option)
 
 my $json = JSON::PP->new->canonical(1);
 my $logfh;
@@ -189,6 +193,7 @@ sub release_held {
 
 sub send_mo {
     my ($s) = @_;
+    return unless $mo_released;
     while (my $m = shift @mo) {
         my ($from, $to, $text) = @$m;
         my ($bytes, $dcs) = encode_text($text, 'auto');
@@ -288,6 +293,13 @@ sub answer_submit {
     printf "SUBMIT sess=%d seq=%d id=%s status=0x%08X to=%s inflight=%d\n", $s->{id},
         $pdu->{seq}, $r->{id}, $status, $r->{dst}, $r->{inflight};
     at(time + $o{'dlr-delay'}, sub { push @held, $r unless send_receipt($r) }) if $want && !$early;
+    if (!$mo_released && !$status) {
+        $mo_released = 1;
+        at(time + $o{'dlr-delay'} + 0.5, sub {
+            my $rs = find_receiver($r->{system_id}, $s->{id});
+            send_mo($rs) if $rs;
+        });
+    }
     if (defined $o{'unbind-after'} && $submits_seen >= $o{'unbind-after'}) {
         delete $o{'unbind-after'};
         my $seq = $s->{c}->unbind();

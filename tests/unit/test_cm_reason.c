@@ -22,7 +22,7 @@ static const struct {
     {"duplicate_of:000042", "en", "already received as submission 000042: not sent twice"},
     {"media_not_offered", "fr", "média non proposé"},
     {"to_field", "fr", "erreur dans le champ « A »"},
-    {"blacklisted", "en", "blacklisted (STOP)"},
+    {"blacklisted", "en", "opted out (STOP)"},
     {"ESME_RINVDSTADR (0x0000000B) invalid destination address", "fr",
      "ESME_RINVDSTADR (0x0000000B) invalid destination address"},
     {"no_route_extra", "en", "no_route_extra"},

@@ -1,6 +1,7 @@
 /* Unit tests for dl_outq (the receipts outbox and its indexes) on a real dlr.mdb: order
  * per recipient, deferral, in-flight skipping, burial with its counter, a backlog whose
- * due index holds one entry per recipient, and rebuilding lost indexes. */
+ * due index holds one entry per recipient, rebuilding lost indexes, the depth and the
+ * oldest mail's age (metrics), and mails stored by the previous record version. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,6 +68,7 @@ static uint64_t put(fixture *f, const char *to, const char *kind, uint64_t at)
         ""};
     uint64_t seq = 0;
 
+    m.queued_ms = at;
     assert_int_equal(dl_outq_put(&f->st, txn_of(f), &m, &seq), 0);
     return seq;
 }
@@ -196,6 +198,62 @@ static void test_reindex(void **state)
     assert_int_equal(entries(f, f->st.db.outbox_rcpt), 3);
 }
 
+static void test_depth(void **state)
+{
+    fixture *f = *state;
+    size_t n = 9;
+    uint64_t queued = 9;
+
+    assert_int_equal(dl_outq_depth(&f->st, txn_of(f), &n, &queued), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(queued, 0);
+    put(f, "a@x.test", "acceptance", NOW);
+    put(f, "b@x.test", "reply", NOW + 10);
+    assert_int_equal(dl_outq_depth(&f->st, txn_of(f), &n, &queued), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(queued, NOW);
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), 0);
+    assert_int_equal(dl_outq_depth(&f->st, txn_of(f), &n, &queued), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(queued, NOW + 10);
+}
+
+/* A version 2 mail (before queued_ms) reads back with queued_ms = next_try_ms; other
+ * versions and truncation are refused. */
+static void test_old_mail_record(void **state)
+{
+    dl_mailrec m = later("a@x.test", NOW + 5000), out;
+    cm_wbuf w = {0};
+    cm_arena *a = NULL;
+    (void)state;
+
+    cm_put_u8(&w, 2);
+    cm_put_u64(&w, m.next_try_ms);
+    cm_put_u32(&w, m.tries);
+    cm_put_str(&w, m.env_from);
+    cm_put_str(&w, m.rcpt);
+    cm_put_str(&w, m.submission);
+    cm_put_str(&w, m.kind);
+    cm_put_mem(&w, m.mail.data, m.mail.len);
+    cm_put_str(&w, m.last_error);
+    assert_int_equal(w.err, 0);
+    assert_int_equal(dl_mailrec_decode(w.data, w.len, &a, &out), 0);
+    assert_int_equal(out.queued_ms, NOW + 5000);
+    assert_string_equal(out.rcpt, "a@x.test");
+    w.data[0] = DL_REC_VERSION; /* a v3 record must carry queued_ms */
+    assert_int_equal(dl_mailrec_decode(w.data, w.len, &a, &out), -EBADMSG);
+    w.data[0] = DL_REC_VERSION + 1;
+    assert_int_equal(dl_mailrec_decode(w.data, w.len, &a, &out), -EBADMSG);
+    cm_wbuf_free(&w);
+    m.queued_ms = NOW - 7;
+    dl_mailrec_encode(&m, &w);
+    assert_int_equal(dl_mailrec_decode(w.data, w.len, &a, &out), 0);
+    assert_int_equal(out.queued_ms, NOW - 7);
+    assert_int_equal(dl_mailrec_decode(w.data, w.len - 1, &a, &out), -EBADMSG);
+    cm_wbuf_free(&w);
+    cm_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +261,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_defer_and_bury, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backlog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
+        cmocka_unit_test(test_old_mail_record),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* Unit tests for dl_state on a real dlr.mdb (cm_store in a temporary directory):
  * ACCEPTED / RESULT / DELIVER in every order, early receipts, multi-part SMS, hex vs
  * decimal message ids, expiry, receipts that may not be mailed, unmatched receipts,
- * bad payloads. Mails are checked in the outbox through their headers. */
+ * bad payloads, SMS replies (MO_REPLY) mailed to the sender, and the counts behind the
+ * metrics. Mails are checked in the outbox through their headers. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "cm_store.h"
 #include "cm_wire.h"
+#include "dl_mail.h"
 #include "dl_rec.h"
 #include "dl_state.h"
 
@@ -136,6 +138,24 @@ static int deliver(fixture *f, const char *text, const char *tlv_id, uint32_t tl
     return apply(f, dl_state_deliver, &w);
 }
 
+static int mo_reply(fixture *f, const char *sub, const char *reply_to, const char *text)
+{
+    cm_msg_mo_reply m;
+    cm_wbuf w = {0};
+
+    memset(&m, 0, sizeof(m));
+    m.from = "+33601020304";
+    m.to = "DEMO";
+    m.text = (char *)text;
+    m.at_ms = NOW + 120000;
+    m.account = "demo";
+    m.submission = (char *)sub;
+    m.reply_to = (char *)reply_to;
+    m.lang = "fr";
+    assert_int_equal(cm_wire_encode_mo_reply(&m, &w), 0);
+    return apply(f, dl_state_mo_reply, &w);
+}
+
 static size_t count(fixture *f, MDB_dbi dbi)
 {
     MDB_txn *txn;
@@ -147,8 +167,9 @@ static size_t count(fixture *f, MDB_dbi dbi)
     return s.ms_entries;
 }
 
-/* The mail with outbox sequence `seq` contains `needle` (a header). */
-static int mail_has(fixture *f, uint64_t seq, const char *needle)
+/* The mail with outbox sequence `seq` contains `needle` (a header); its kind is
+ * checked when kind != NULL. */
+static int mail_has_kind(fixture *f, uint64_t seq, const char *needle, const char *kind)
 {
     MDB_txn *txn;
     MDB_val v;
@@ -162,10 +183,17 @@ static int mail_has(fixture *f, uint64_t seq, const char *needle)
     assert_int_equal(cm_store_get(txn, f->st.db.outbox, k, 8, &v), 0);
     assert_int_equal(dl_mailrec_decode(v.mv_data, v.mv_size, &a, &m), 0);
     assert_string_equal(m.env_from, FROM);
+    assert_true(m.queued_ms >= NOW && m.queued_ms < NOW + 86400000);
+    if (kind != NULL) assert_string_equal(m.kind, kind);
     found = strstr((const char *)m.mail.data, needle) != NULL;
     cm_arena_free(a);
     mdb_txn_abort(txn);
     return found;
+}
+
+static int mail_has(fixture *f, uint64_t seq, const char *needle)
+{
+    return mail_has_kind(f, seq, needle, NULL);
 }
 
 #define DLV(id, stat)                                                                              \
@@ -330,6 +358,89 @@ static void test_unmatched_and_bad(void **state)
     assert_int_equal(result(f, 0, "S9", CM_RESULT_SUBMITTED, 0, NULL, 0), -EBADMSG);
 }
 
+/* A reply to a known submission threads with the customer's mail; to a forgotten one
+ * it still goes; never to an address that may not receive mail; never twice is the
+ * intake's `seen` (not tested here). */
+static void test_mo_reply(void **state)
+{
+    fixture *f = *state;
+    struct cm_wire_recipient r[] = {{601, "+33601020304", 0, CM_RCPT_QUEUED, "", "", 1}};
+
+    f->st.domain = "sms.example.net";
+    assert_int_equal(accepted(f, "S60", "client@example.com", r, 1, 0), 0);
+    assert_int_equal(mo_reply(f, "S60", "client@example.com", "Oui, je confirme"), 0);
+    assert_int_equal(count(f, f->st.db.outbox), 2);
+    assert_true(mail_has_kind(f, 2, "X-SMSGW-Status: reply\r\n", "reply"));
+    assert_true(mail_has(f, 2, "X-SMSGW-Submission: S60\r\n"));
+    assert_true(mail_has(f, 2, "In-Reply-To: <m1@client.example.com>\r\n"));
+    assert_true(mail_has(f, 2, "Oui, je confirme"));
+    assert_int_equal(mo_reply(f, "S404", "client@example.com", "Bien re\xc3\xa7u"), 0);
+    assert_int_equal(count(f, f->st.db.outbox), 3);
+    assert_true(mail_has(f, 3, "X-SMSGW-Submission: S404\r\n"));
+    assert_false(mail_has(f, 3, "In-Reply-To:"));
+    assert_int_equal(mo_reply(f, "S60", "<>", "x"), 0);
+    assert_int_equal(mo_reply(f, "S60", "", "x"), 0);
+    assert_int_equal(mo_reply(f, "S60", FROM, "x"), 0);
+    assert_int_equal(count(f, f->st.db.outbox), 3);
+    cm_wbuf w = {0};
+    cm_put_u8(&w, CM_WIRE_VERSION);
+    cm_put_u8(&w, CM_MSG_MO_REPLY);
+    assert_int_equal(apply(f, dl_state_mo_reply, &w), -EBADMSG);
+}
+
+/* The counts behind smsgw_dlr_receipts_total and smsgw_dlr_final_total. */
+static void test_counts(void **state)
+{
+    fixture *f = *state;
+    struct cm_wire_recipient r[] = {
+        {701, "+33601020304", 0, CM_RCPT_QUEUED, "", "", 1},
+        {702, "+33601020305", 0, CM_RCPT_QUEUED, "", "", 1},
+        {703, "+33601020307", 0, CM_RCPT_QUEUED, "", "", 1},
+        {704, "+33601020308", 0, CM_RCPT_QUEUED, "", "", 1},
+        {0, "0801", 5, CM_RCPT_REJECTED, "invalid_number", "", 0},
+        {0, "+33601020306", 6, CM_RCPT_BLACKLISTED, "blacklisted", "", 0},
+    };
+    const char *id1[] = {"A1"}, *id2[] = {"A2"};
+    const dl_counts *c = &f->st.counts;
+    unsigned n;
+
+    assert_int_equal(deliver(f, DLV("a1", "DELIVRD"), "", 0), 0); /* early */
+    assert_int_equal(accepted(f, "S70", "client@example.com", r, 6, NOW + 1000), 0);
+    assert_int_equal(result(f, 701, "S70", CM_RESULT_SUBMITTED, 0, id1, 1), 0); /* replays it */
+    assert_int_equal(result(f, 702, "S70", CM_RESULT_SUBMITTED, 0, id2, 1), 0);
+    assert_int_equal(deliver(f, "id:a2 stat:ENROUTE", "", 0), 0);
+    assert_int_equal(deliver(f, DLV("a2", "UNDELIV"), "", 0), 0);
+    assert_int_equal(deliver(f, "stat:DELIVRD", "", 0), 0);
+    assert_int_equal(result(f, 703, "S70", CM_RESULT_FAILED, 0x0B, NULL, 0), 0);
+    MDB_txn *txn = cm_store_batch_txn(f->store);
+    assert_int_equal(dl_state_expire(&f->st, txn, NOW + 1000 + DL_EXPIRY_GRACE_MS, 10, &n), 0);
+    assert_int_equal(cm_store_batch_commit(f->store), 0);
+    assert_int_equal(c->receipts[DL_RECEIPT_EARLY], 1);
+    assert_int_equal(c->receipts[DL_RECEIPT_MATCHED], 1); /* the replay is not counted again */
+    assert_int_equal(c->receipts[DL_RECEIPT_INTERMEDIATE], 1);
+    assert_int_equal(c->receipts[DL_RECEIPT_UNMATCHED], 1);
+    assert_int_equal(c->final[DL_OUT_DELIVERED], 1);
+    assert_int_equal(c->final[DL_OUT_UNDELIVERED], 2);
+    assert_int_equal(c->final[DL_OUT_EXPIRED], 1);
+    assert_int_equal(c->final[DL_OUT_REJECTED], 1);
+    assert_int_equal(c->final[DL_OUT_BLACKLISTED], 1);
+    /* every recipient of a rejected submission is final as rejected */
+    cm_msg_accepted a;
+    cm_wbuf w = {0};
+    memset(&a, 0, sizeof(a));
+    a.submission = "S71";
+    a.reply_to = "client@example.com";
+    a.message_id = a.subject = a.account = a.encoding = a.text = a.ucs2_chars = "";
+    a.lang = "en";
+    a.status = CM_ACCEPT_REJECTED;
+    a.reason = "no_body";
+    a.recipients = r;
+    a.recipients_n = 2;
+    assert_int_equal(cm_wire_encode_accepted(&a, &w), 0);
+    assert_int_equal(apply(f, dl_state_accepted, &w), 0);
+    assert_int_equal(c->final[DL_OUT_REJECTED], 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +452,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expiry_grace_configured, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_mail_addresses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unmatched_and_bad, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mo_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
