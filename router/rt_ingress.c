@@ -232,7 +232,8 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
                          .blacklisted = from ? is_blacklisted : NULL,
                          .blacklist_arg = ctx->blacklist};
     if (!a) cm_log_fatal("out of memory");
-    *a = (after_commit){.ctx = ctx, .to = from ? *from : (cm_peer){.len = 0}, .answer = from != NULL};
+    *a = (after_commit){
+        .ctx = ctx, .to = from ? *from : (cm_peer){.len = 0}, .answer = from != NULL};
     snprintf(a->key, sizeof a->key, "%s", key);
     msgid_key(m, mkey, sizeof mkey);
     int rc = find_duplicate(ctx, txn, mkey, &env, dup, sizeof dup);
