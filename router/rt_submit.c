@@ -229,6 +229,16 @@ static void build_jobs(builder *b)
     }
 }
 
+/* A check that could not complete (DNS): the sender's MTA should try again later. */
+static void auth_temperror(cm_msg_submit_reply *reply, const char *check)
+{
+    reply->smtp_code = 451;
+    reply->enhanced = "4.7.5";
+    reply->text = strcmp(check, "SPF") == 0
+                      ? "SPF check of the sender could not complete, try again later"
+                      : "DKIM check of the sender could not complete, try again later";
+}
+
 /* The account: an authenticated session's, else the sender rules'; NULL if refused. */
 static const cm_config_account *find_account(const rt_submit_env *env, const cm_msg_submit *in,
                                              cm_msg_submit_reply *reply)
@@ -241,10 +251,12 @@ static const cm_config_account *find_account(const rt_submit_env *env, const cm_
     if (!acc) return NULL;
     if (acc->require_spf && in->spf != CM_AUTH_PASS && !in->auth_user[0]) {
         reply->text = "SPF check of the sender did not pass (required by the account)";
+        if (in->spf == CM_AUTH_TEMPERROR) auth_temperror(reply, "SPF");
         return NULL;
     }
     if (acc->require_dkim && in->dkim != CM_AUTH_PASS && !in->auth_user[0]) {
         reply->text = "no valid DKIM signature of the sender (required by the account)";
+        if (in->dkim == CM_AUTH_TEMPERROR) auth_temperror(reply, "DKIM");
         return NULL;
     }
     *reply = (cm_msg_submit_reply){250, "2.0.0", "message accepted", ""};

@@ -32,11 +32,12 @@ static const struct {
     enum si_verb verb;
     enum arg_kind kind;
 } VERBS[] = {
-    {"HELO", SI_VERB_HELO, ARG_REQUIRED}, {"EHLO", SI_VERB_EHLO, ARG_REQUIRED},
-    {"MAIL", SI_VERB_MAIL, ARG_MAIL},     {"RCPT", SI_VERB_RCPT, ARG_RCPT},
-    {"DATA", SI_VERB_DATA, ARG_NONE},     {"RSET", SI_VERB_RSET, ARG_NONE},
-    {"NOOP", SI_VERB_NOOP, ARG_OPTIONAL}, {"QUIT", SI_VERB_QUIT, ARG_NONE},
-    {"VRFY", SI_VERB_VRFY, ARG_REQUIRED}, {"HELP", SI_VERB_HELP, ARG_OPTIONAL},
+    {"HELO", SI_VERB_HELO, ARG_REQUIRED},     {"EHLO", SI_VERB_EHLO, ARG_REQUIRED},
+    {"MAIL", SI_VERB_MAIL, ARG_MAIL},         {"RCPT", SI_VERB_RCPT, ARG_RCPT},
+    {"DATA", SI_VERB_DATA, ARG_NONE},         {"RSET", SI_VERB_RSET, ARG_NONE},
+    {"NOOP", SI_VERB_NOOP, ARG_OPTIONAL},     {"QUIT", SI_VERB_QUIT, ARG_NONE},
+    {"VRFY", SI_VERB_VRFY, ARG_REQUIRED},     {"HELP", SI_VERB_HELP, ARG_OPTIONAL},
+    {"STARTTLS", SI_VERB_STARTTLS, ARG_NONE}, {"AUTH", SI_VERB_AUTH, ARG_REQUIRED},
 };
 
 const char *si_verb_name(enum si_verb v)
@@ -161,7 +162,7 @@ enum si_cmd_err si_cmd_parse(const char *line, size_t len, si_cmd *out)
     buf[len] = '\0';
     size_t vlen = strcspn(buf, " \t");
     for (size_t i = 0; i < sizeof VERBS / sizeof VERBS[0]; i++) {
-        if (vlen != 4 || strncasecmp(buf, VERBS[i].name, 4) != 0) continue;
+        if (vlen != strlen(VERBS[i].name) || strncasecmp(buf, VERBS[i].name, vlen) != 0) continue;
         out->verb = VERBS[i].verb;
         out->err = parse_arg(VERBS[i].kind, skip_sp(buf + vlen), out);
         return out->err;

@@ -45,6 +45,8 @@ enum si_verb {
     SI_VERB_QUIT,
     SI_VERB_VRFY,
     SI_VERB_HELP,
+    SI_VERB_STARTTLS,
+    SI_VERB_AUTH,
 };
 
 enum si_cmd_err {
@@ -58,7 +60,8 @@ enum si_cmd_err {
 typedef struct {
     enum si_verb verb;
     enum si_cmd_err err;
-    char arg[SI_LINE_MAX]; /* HELO/EHLO domain, VRFY text, or the path without <> */
+    char arg[SI_LINE_MAX]; /* HELO/EHLO domain, VRFY text, AUTH mechanism and initial
+                              response, or the path without <> */
     int source_route;      /* the path started with "@...:" */
     long long size;        /* MAIL SIZE=, -1 if absent */
     int body_8bit;         /* MAIL BODY=8BITMIME */

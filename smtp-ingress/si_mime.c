@@ -94,7 +94,8 @@ static char *part_text(GMimePart *part)
     for (size_t i = 0; i < b->len; i++) /* NUL bytes would end the C string */
         if (b->data[i]) b->data[n++] = b->data[i];
     const char *cs = g_mime_object_get_content_type_parameter((GMimeObject *)part, "charset");
-    char *r = to_utf8((const char *)b->data, n, cs);
+    /* an empty part may have no buffer at all: g_convert(NULL) fails, which is not ENOMEM */
+    char *r = n ? to_utf8((const char *)b->data, n, cs) : strdup("");
     g_byte_array_free(b, TRUE);
     return r;
 }

@@ -37,6 +37,25 @@ static int build_account(const cm_config_account *a, cm_sender_account *out, cha
     return rc;
 }
 
+/* An SMTP login names one account only. */
+static int unique_logins(const cm_config *cfg, char *err, size_t errlen)
+{
+    const si_policy probe = {.cfg = cfg};
+    for (size_t i = 0; i < cfg->n_accounts; i++) {
+        const cm_config_account *a = &cfg->accounts[i];
+        for (size_t j = 0; j < a->n_smtp_users; j++) {
+            const char *hash, *owner;
+            si_policy_smtp_user(&probe, a->smtp_users[j].user, &hash, &owner);
+            if (hash != a->smtp_users[j].password_hash) {
+                snprintf(err, errlen, "smtp user \"%s\" is given to accounts %s and %s",
+                         a->smtp_users[j].user, owner, a->name);
+                return -EINVAL;
+            }
+        }
+    }
+    return 0;
+}
+
 int si_policy_create(const cm_config *cfg, si_policy **out, char *err, size_t errlen)
 {
     si_policy *p = calloc(1, sizeof *p);
@@ -48,12 +67,28 @@ int si_policy_create(const cm_config *cfg, si_policy **out, char *err, size_t er
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < cfg->n_accounts; i++, p->n_accounts++)
         rc = build_account(&cfg->accounts[i], &p->accounts[i], err, errlen);
+    if (rc == 0) rc = unique_logins(cfg, err, errlen);
     if (rc) {
         si_policy_free(p);
         return rc;
     }
     *out = p;
     return 0;
+}
+
+int si_policy_smtp_user(const si_policy *p, const char *user, const char **hash,
+                        const char **account)
+{
+    for (size_t i = 0; i < p->cfg->n_accounts; i++) {
+        const cm_config_account *a = &p->cfg->accounts[i];
+        for (size_t j = 0; j < a->n_smtp_users; j++) {
+            if (strcmp(a->smtp_users[j].user, user) != 0) continue;
+            *hash = a->smtp_users[j].password_hash;
+            *account = a->name;
+            return 0;
+        }
+    }
+    return -ENOENT;
 }
 
 void si_policy_sender(const si_policy *p, const char *addr, si_reply *r)
@@ -111,4 +146,9 @@ void si_policy_header_from(const char *mail_from, const char *header_from, int n
         si_reply_set(r, 0, "", "OK");
     else
         si_reply_set(r, 550, "5.7.1", "From: header does not match the envelope sender");
+}
+
+const cm_config_account *si_policy_account(const si_policy *p, const char *name)
+{
+    return name ? cm_config_account_find(p->cfg, name) : NULL;
 }

@@ -17,11 +17,14 @@
  *                            acceptance receipt, "error in the To field").
  *   si_policy_header_from()  the From: header must name exactly one mailbox, equal to
  *                            MAIL FROM case-insensitively: else 550 5.7.1.
+ *   si_policy_smtp_user()    the SMTP AUTH login `user` (exact match) -> its crypt(3)
+ *                            hash and its account's name (borrowed from the config);
+ *                            -ENOENT if no account has it.
  *
  * Ownership: si_policy_create() borrows cfg for the life of the policy (the process's
- * read-only config) and builds one cm_sender_rules per account; on a malformed rule it
- * returns -EINVAL and writes the account and rule into err. Strings passed to the
- * checks are borrowed for the call. No logging. */
+ * read-only config) and builds one cm_sender_rules per account; on a malformed rule or
+ * an SMTP login given to two accounts it returns -EINVAL and writes why into err. Strings passed to
+ * the checks are borrowed for the call. No logging. */
 #ifndef SI_POLICY_H
 #define SI_POLICY_H
 
@@ -37,6 +40,10 @@ void si_policy_free(si_policy *p);
 
 void si_policy_sender(const si_policy *p, const char *addr, si_reply *r);
 void si_policy_rcpt(const si_policy *p, const char *path, int source_route, si_reply *r);
+/* The account of that name in the policy's config, NULL if none. */
+const cm_config_account *si_policy_account(const si_policy *p, const char *name);
+int si_policy_smtp_user(const si_policy *p, const char *user, const char **hash,
+                        const char **account);
 void si_policy_header_from(const char *mail_from, const char *header_from, int n_from, si_reply *r);
 
 #endif

@@ -37,8 +37,20 @@ static void cmd_ehlo(si_session *s, const si_cmd *c)
     int n = snprintf(head, sizeof head, "250-%s\r\n250-PIPELINING\r\n250-SIZE %zu\r\n",
                      s->ctx->hostname, s->ctx->max_message_size);
     si_sbuf_add(&s->out, head, n > 0 && (size_t)n < sizeof head ? (size_t)n : 0);
-    static const char tail[] = "250-8BITMIME\r\n250 ENHANCEDSTATUSCODES\r\n";
-    si_sbuf_add(&s->out, tail, sizeof tail - 1);
+    si_sbuf_add(&s->out, "250-8BITMIME\r\n", 14);
+    if (s->ctx->ssl_ctx && !s->tls) si_sbuf_add(&s->out, "250-STARTTLS\r\n", 14);
+    if (s->submission && s->tls && !s->auth_account)
+        si_sbuf_add(&s->out, "250-AUTH PLAIN LOGIN\r\n", 22);
+    si_sbuf_add(&s->out, "250 ENHANCEDSTATUSCODES\r\n", 25);
+}
+
+/* The submission listener sends mail for authenticated logins only (RFC 6409). */
+static int needs_auth(si_session *s)
+{
+    if (!s->submission || s->auth_account) return 0;
+    si_session_reply(s, 530, "5.7.0",
+                     s->tls ? "authentication required" : "must issue a STARTTLS command first");
+    return 1;
 }
 
 static void cmd_mail(si_session *s, const si_cmd *c)
@@ -49,14 +61,19 @@ static void cmd_mail(si_session *s, const si_cmd *c)
         si_session_reply(s, 552, "5.3.4", "message size exceeds fixed maximum message size");
         return;
     }
-    si_policy_sender(s->ctx->policy, addr, &r);
+    if (needs_auth(s)) return;
+    if (s->auth_account) /* the login is the proof: the account's sender rules do not apply */
+        si_reply_set(&r, 0, "", "%s", s->auth_account);
+    else
+        si_policy_sender(s->ctx->policy, addr, &r);
     if (r.code) {
         cm_info("s%lu: refused sender <%s> from %s: %d %s", s->sid, addr, s->client_ip, r.code,
                 r.text);
         si_session_send_reply(s, &r);
         return;
     }
-    if (!(s->mail_from = strdup(addr))) {
+    if (!(s->mail_from = strdup(addr)) || !(s->account = strdup(r.text))) {
+        si_session_reset(s);
         si_session_reply(s, 452, "4.3.1", "insufficient system storage");
         return;
     }
@@ -96,7 +113,12 @@ static void cmd_rcpt(si_session *s, const si_cmd *c)
         si_session_send_reply(s, &r);
         return;
     }
-    if (!has_rcpt(s, c->arg) && add_rcpt(s, c->arg) < 0) {
+    if (has_rcpt(s, c->arg)) {
+        si_session_reply(s, 250, "2.1.5", "recipient OK");
+        return;
+    }
+    if (si_antispam_count(s, 1) < 0) return;
+    if (add_rcpt(s, c->arg) < 0) {
         si_session_reply(s, 452, "4.3.1", "insufficient system storage");
         return;
     }
@@ -106,6 +128,11 @@ static void cmd_rcpt(si_session *s, const si_cmd *c)
 
 static void cmd_data(si_session *s, const si_cmd *c)
 {
+    const si_limits *l = &s->ctx->lim;
+    s->data_start = uv_now(s->ctx->loop);
+    s->data_deadline =
+        s->data_start +
+        (l->command_timeout_ms < l->data_timeout_ms ? l->command_timeout_ms : l->data_timeout_ms);
     si_data_init(&s->data, s->ctx->max_message_size);
     si_session_enter(s, SI_ST_DATA);
     si_session_reply(s, 354, "", "End data with <CR><LF>.<CR><LF>");
@@ -143,17 +170,20 @@ static const struct {
     void (*fn)(si_session *s, const si_cmd *c);
     unsigned states;     /* where the verb is allowed */
     const char *refusal; /* 503 text elsewhere */
+    int junk;            /* counts towards junk_command_limit (Postfix: NOOP VRFY RSET) */
 } CMDS[] = {
-    {SI_VERB_HELO, cmd_helo, ST_ANY_CMD, NULL},
-    {SI_VERB_EHLO, cmd_ehlo, ST_ANY_CMD, NULL},
-    {SI_VERB_MAIL, cmd_mail, ST(SI_ST_GREETED), "send HELO/EHLO first, one MAIL per message"},
-    {SI_VERB_RCPT, cmd_rcpt, ST(SI_ST_MAIL) | ST(SI_ST_RCPT), "need MAIL command"},
-    {SI_VERB_DATA, cmd_data, ST(SI_ST_RCPT), "need RCPT command"},
-    {SI_VERB_RSET, cmd_rset, ST_ANY_CMD, NULL},
-    {SI_VERB_NOOP, cmd_noop, ST_ANY_CMD, NULL},
-    {SI_VERB_QUIT, cmd_quit, ST_ANY_CMD, NULL},
-    {SI_VERB_VRFY, cmd_vrfy, ST_ANY_CMD, NULL},
-    {SI_VERB_HELP, cmd_help, ST_ANY_CMD, NULL},
+    {SI_VERB_HELO, cmd_helo, ST_ANY_CMD, NULL, 0},
+    {SI_VERB_EHLO, cmd_ehlo, ST_ANY_CMD, NULL, 0},
+    {SI_VERB_MAIL, cmd_mail, ST(SI_ST_GREETED), "send HELO/EHLO first, one MAIL per message", 0},
+    {SI_VERB_RCPT, cmd_rcpt, ST(SI_ST_MAIL) | ST(SI_ST_RCPT), "need MAIL command", 0},
+    {SI_VERB_DATA, cmd_data, ST(SI_ST_RCPT), "need RCPT command", 0},
+    {SI_VERB_RSET, cmd_rset, ST_ANY_CMD, NULL, 1},
+    {SI_VERB_NOOP, cmd_noop, ST_ANY_CMD, NULL, 1},
+    {SI_VERB_QUIT, cmd_quit, ST_ANY_CMD, NULL, 0},
+    {SI_VERB_VRFY, cmd_vrfy, ST_ANY_CMD, NULL, 1},
+    {SI_VERB_HELP, cmd_help, ST_ANY_CMD, NULL, 1},
+    {SI_VERB_STARTTLS, si_cmd_starttls, ST(SI_ST_GREETED), "send EHLO first, not in a mail", 0},
+    {SI_VERB_AUTH, si_cmd_auth, ST_ANY_CMD, NULL, 0},
 };
 
 /* The reply to a command that did not parse. */
@@ -183,6 +213,7 @@ void si_cmds_dispatch(si_session *s, const si_cmd *c)
     }
     for (size_t i = 0; i < sizeof CMDS / sizeof CMDS[0]; i++) {
         if (CMDS[i].verb != c->verb) continue;
+        if (CMDS[i].junk && ++s->junk > s->ctx->lim.junk_command_limit) s->errors++;
         if (!(CMDS[i].states & ST(s->state)))
             si_session_reply(s, 503, "5.5.1", "bad sequence of commands: %s", CMDS[i].refusal);
         else

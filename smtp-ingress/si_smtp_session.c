@@ -13,8 +13,15 @@ static const char *const STATE_NAMES[] = {
     [SI_ST_CONNECTED] = "CONNECTED", [SI_ST_GREETED] = "GREETED",
     [SI_ST_MAIL] = "MAIL",           [SI_ST_RCPT] = "RCPT",
     [SI_ST_DATA] = "DATA",           [SI_ST_WAIT_ROUTER] = "WAIT_ROUTER",
-    [SI_ST_CLOSING] = "CLOSING",
+    [SI_ST_AUTH] = "AUTH",           [SI_ST_AUTH_WAIT] = "AUTH_WAIT",
+    [SI_ST_CHECKING] = "CHECKING",   [SI_ST_CLOSING] = "CLOSING",
 };
+
+int si_session_waiting(const si_session *s)
+{
+    return s->state == SI_ST_WAIT_ROUTER || s->state == SI_ST_AUTH_WAIT ||
+           s->state == SI_ST_CHECKING;
+}
 
 const char *si_state_name(enum si_state st)
 {
@@ -48,6 +55,8 @@ void si_session_reset(si_session *s)
         free(s->rcpts[i]);
     free(s->rcpts);
     free(s->mail_from);
+    free(s->account);
+    s->account = NULL;
     s->rcpts = NULL;
     s->n_rcpts = 0;
     s->mail_from = NULL;
@@ -62,7 +71,13 @@ void si_session_free(si_session *s)
         cm_info("s%lu: client left before the router answered %s", s->sid, s->id);
         si_router_cancel(s->req);
     }
+    if (s->auth_job) si_auth_detach(s);
+    if (s->check_job) si_check_detach(s);
+    si_mail_free(&s->check_mail);
     si_session_reset(s);
+    si_tls_free(s->tls);
+    free(s->auth_account);
+    free(s->auth_user);
     free(s->in);
     free(s->out.p);
     *(s->prev ? &s->prev->next : &ctx->sessions) = s->next;
@@ -78,6 +93,7 @@ void si_session_send_reply(si_session *s, const si_reply *r)
     char line[SI_REPLY_LINE_MAX];
     size_t n = si_reply_format(r, line);
     if (r->code >= 400) cm_debug("s%lu: > %.*s", s->sid, (int)(n > 2 ? n - 2 : n), line);
+    if (r->code >= 400 && r->code != 421) s->errors++;
     si_sbuf_add(&s->out, line, n);
 }
 
@@ -148,16 +164,42 @@ static size_t line_step(si_session *s, const uint8_t *p, size_t n)
     enum si_line_rc rc = si_line_scan(p, n, &line_len, &used);
     if (rc == SI_LINE_MORE) return 0;
     if (rc != SI_LINE_OK) return line_error(s, rc, p, n);
+    s->n_cmds++;
+    if (s->state == SI_ST_AUTH) { /* a base64 response, not a command (not logged) */
+        si_auth_line(s, (const char *)p, line_len);
+        return used;
+    }
     si_cmd_parse((const char *)p, line_len, &cmd);
     cm_debug("s%lu: < %.*s", s->sid, (int)line_len, (const char *)p);
     si_cmds_dispatch(s, &cmd);
+    if (s->discard_input) { /* STARTTLS: what followed it in plaintext is dropped */
+        s->discard_input = 0;
+        if (n > used)
+            cm_warn("s%lu: %zu octets pipelined after STARTTLS from %s discarded", s->sid, n - used,
+                    s->client_ip);
+        return n;
+    }
     return used;
+}
+
+/* Postfix's smtpd_min_data_rate: each octet received moves the DATA deadline
+ * 1/min_data_rate s later, never beyond one command time-out from now nor beyond
+ * data_timeout_ms after the DATA command. */
+static void data_progress(si_session *s, size_t n)
+{
+    const si_limits *l = &s->ctx->lim;
+    uint64_t now = uv_now(s->ctx->loop), cap = now + l->command_timeout_ms;
+    uint64_t d = l->min_data_rate ? s->data_deadline + (uint64_t)n * 1000 / l->min_data_rate : cap;
+    if (d > cap) d = cap;
+    if (d > s->data_start + l->data_timeout_ms) d = s->data_start + l->data_timeout_ms;
+    s->data_deadline = d;
 }
 
 static size_t data_step(si_session *s, const uint8_t *p, size_t n)
 {
     size_t used;
     enum si_data_rc rc = si_data_feed(&s->data, p, n, &used);
+    data_progress(s, used);
     if (rc == SI_DATA_END) {
         si_smtp_data_end(s);
     } else if (rc == SI_DATA_BARE_LF || rc == SI_DATA_BARE_CR) {
@@ -172,15 +214,33 @@ static size_t data_step(si_session *s, const uint8_t *p, size_t n)
     return used;
 }
 
+/* Postfix's smtpd_hard_error_limit and smtpd_soft_error_limit/smtpd_error_sleep_time,
+ * checked after each step that produced an error reply. Returns 1 to stop reading. */
+static int error_limits(si_session *s, unsigned errors_before)
+{
+    const si_limits *l = &s->ctx->lim;
+    if (s->errors == errors_before || s->state == SI_ST_CLOSING) return 0;
+    if (s->errors >= l->hard_error_limit) {
+        cm_warn("s%lu: %u errors from %s, closing", s->sid, s->errors, s->client_ip);
+        cm_metrics_add(s->ctx->m_refused, 1, "hard_error_limit");
+        si_session_reset(s);
+        si_session_abort(s, 421, "4.7.0", "too many errors, closing connection");
+        return 1;
+    }
+    if (s->errors > l->soft_error_limit && l->error_delay_ms) s->delaying = 1;
+    return s->delaying;
+}
+
 /* Runs the state machine over p[0..n); returns the bytes consumed. */
 static size_t process(si_session *s, const uint8_t *p, size_t n)
 {
     size_t off = 0;
-    while (off < n && s->state != SI_ST_WAIT_ROUTER && s->state != SI_ST_CLOSING) {
+    while (off < n && !si_session_waiting(s) && s->state != SI_ST_CLOSING && !s->delaying) {
+        unsigned errors = s->errors;
         size_t used = s->state == SI_ST_DATA ? data_step(s, p + off, n - off)
                                              : line_step(s, p + off, n - off);
-        if (used == 0) break;
         off += used;
+        if (error_limits(s, errors) || used == 0) break;
     }
     return off;
 }
@@ -203,7 +263,7 @@ static int keep(si_session *s, const uint8_t *p, size_t n)
 void si_session_input(si_session *s, const uint8_t *p, size_t n)
 {
     int rc = 0;
-    if (s->state == SI_ST_CLOSING) return;
+    if (s->state == SI_ST_CLOSING || s->delaying) return;
     if (s->in_len == 0 && n == 0) {
         /* nothing to do but flush */
     } else if (s->in_len == 0) { /* common case: work on the read buffer itself */
@@ -220,6 +280,7 @@ void si_session_input(si_session *s, const uint8_t *p, size_t n)
         s->in_cap = 0;
     }
     if (rc < 0) si_session_abort(s, 421, "4.3.0", "out of memory, closing connection");
-    si_conn_flush(s);
+    if (!s->delaying) si_conn_flush(s); /* else the delay timer sends the replies */
+    si_conn_arm(s);
     si_conn_update_reading(s);
 }

@@ -38,9 +38,9 @@ int si_submit_fill(const si_envelope *env, const si_mail *mail, cm_arena **arena
     out->category = mail->category;
     out->send_at = mail->send_at;
     out->text = mail->text;
-    out->auth_user = "";
-    out->spf = CM_AUTH_NONE;
-    out->dkim = CM_AUTH_NONE;
+    out->auth_user = (char *)(env->auth_user ? env->auth_user : "");
+    out->spf = env->spf;
+    out->dkim = env->dkim;
     if (!mail->n_att) return 0;
     out->attachments = cm_arena_alloc(arena, mail->n_att * sizeof *out->attachments);
     if (!out->attachments) return -ENOMEM;

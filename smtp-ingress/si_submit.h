@@ -27,6 +27,8 @@ typedef struct {
     const char *client_ip, *helo, *mail_from;
     char **rcpts;
     size_t n_rcpts;
+    const char *auth_user; /* account of an SMTP AUTH login, NULL or "" if none */
+    uint8_t spf, dkim;     /* enum cm_auth_result */
 } si_envelope;
 
 int si_submit_new_id(char id[SI_ID_LEN + 1]);

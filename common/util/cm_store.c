@@ -138,7 +138,11 @@ MDB_dbi cm_store_dbi(cm_store *s, const char *name)
 static void on_prepare(uv_prepare_t *h)
 {
     cm_store *s = h->data;
-    int rc = cm_store_batch_commit(s);
+    int rc = 0;
+    /* An after-commit callback may open the next batch: commit that too before the
+     * loop sleeps (bounded, so a callback that always writes cannot spin here). */
+    for (int i = 0; i < 8 && !rc && (i == 0 || s->batch || s->nafter); i++)
+        rc = cm_store_batch_commit(s);
     if (rc && s->on_fail) s->on_fail(rc, s->fail_arg);
 }
 

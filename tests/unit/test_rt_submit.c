@@ -36,6 +36,7 @@ typedef struct {
     uint64_t send_at; /* accepted.send_at_ms */
     const char *ucs2_chars;
     const char *shown; /* recipients[0].text (dry run) */
+    int spf;           /* enum cm_auth_result of the email */
 } row;
 
 static const row rows[] = {
@@ -46,6 +47,11 @@ static const row rows[] = {
     {"unauthorised", "someone@else.test", "SMS=0601020304@sms.test", "", "x", .code = 550},
     {"denied in domain", "intern@acme.test", "SMS=0601020304@sms.test", "", "x", .code = 550},
     {"spf required, none", "a@strict.test", "SMS=0601020304@sms.test", "", "x", .code = 550},
+    {"spf required, pass", "a@strict.test", "SMS=0601020304@sms.test", "", "x", .spf = 1,
+     .code = 250, .status = CM_ACCEPT_ACCEPTED, .reason = "", .recipients = 1, .jobs = 1,
+     .rcpt_states = "Q", .parts = 1},
+    {"spf required, temporary error", "a@strict.test", "SMS=0601020304@sms.test", "", "x", .spf = 3,
+     .code = 451},
     {"no body", "compta@acme.test", "SMS=0601020304@sms.test", "", "", .code = 250,
      .status = CM_ACCEPT_REJECTED, .reason = "no_body", .recipients = 1, .rcpt_states = "Q"},
     {"bad number", "compta@acme.test", "SMS=06010@sms.test", "", "x", .code = 250,
@@ -203,6 +209,7 @@ static void run_row(const row *r, const rt_submit_env *base)
     env.job_sink = collect_job;
     env.job_arg = &k;
     header_of(r, &m);
+    m.spf = (uint8_t)r->spf;
     env.now_ms = r->now ? r->now : TUE_10H;
     env.dup_submission = r->dup;
     env.dup_at_ms = env.now_ms - 1000;

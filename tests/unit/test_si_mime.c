@@ -251,6 +251,18 @@ static void test_odd_inputs(void **state)
     assert_int_equal(si_mime_parse((const uint8_t *)two, sizeof two - 1, &m), 0);
     assert_int_equal(m.n_from, 2);
     si_mail_free(&m);
+    /* an empty text part with a charset is an empty text, not an allocation failure
+     * (found by fuzz_mail: g_convert was given no buffer) */
+    static const char *const empty[] = {
+        "From: a@b\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n",
+        "From: a@b\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n\r\n",
+    };
+    for (size_t i = 0; i < N_ELEMS(empty); i++) {
+        assert_int_equal(si_mime_parse((const uint8_t *)empty[i], strlen(empty[i]), &m), 0);
+        assert_string_equal(m.text, "");
+        si_mail_free(&m);
+    }
 }
 
 static int setup(void **state)
