@@ -2,7 +2,8 @@
  *
  * Owns:     <state_dir>/router (LMDB queue: see rt_ctx.h); it is the only writer.
  *           Writes <state_dir>/blacklist (STOP lists) too, shared with smsgwctl;
- *           reads <state_dir>/portability, which smsgwctl fills.
+ *           reads <state_dir>/portability, which smsgwctl fills, and
+ *           <state_dir>/control (smsgwctl's hold/release/retry requests).
  * Binds:    router.listen_ingress (ROUTER: SUBMIT from ingress instances),
  *           router.listen_egress (ROUTER: CREDIT, RESULT, MO from egress instances).
  * Connects: dlr.listen (DEALER: ACCEPTED events).
@@ -12,6 +13,7 @@
  *           SIGHUP reloads accounts and quiet hours (rt_config). */
 #include "cm_log.h"
 #include "rt_config.h"
+#include "rt_control.h"
 #include "rt_ctx.h"
 #include "rt_dlr_out.h"
 #include "rt_egress.h"
@@ -125,8 +127,10 @@ int main(int argc, char **argv)
     cm_info("ready: %s and %s, state in %s", ctx.cfg->router.listen_ingress,
             ctx.cfg->router.listen_egress, ctx.cfg->state_dir);
     rt_metrics_start(&ctx, rt_dbs);
+    if (rt_control_start(&ctx) != 0) cm_log_fatal("cannot open %s/control", ctx.cfg->state_dir);
     uv_run(ctx.loop, UV_RUN_DEFAULT);
     rt_metrics_stop(&ctx);
+    rt_control_stop(&ctx);
     if (cm_store_batch_commit(ctx.store) != 0) cm_log_fatal("queue store: final commit failed");
     usleep(100 * 1000); /* lets ZeroMQ's I/O thread write the last acknowledgements */
     cm_info("stopped");

@@ -6,6 +6,8 @@
 #include "cm_accounts.h"
 #include "cm_blacklist.h"
 #include "cm_calendar.h"
+#include "cm_control.h"
+#include "cm_map.h"
 #include "cm_portability.h"
 #include "cm_config.h"
 #include "cm_handoff.h"
@@ -26,6 +28,9 @@ typedef struct rt_ctx {
     cm_store *store;
     cm_blacklist *blacklist;     /* <state_dir>/blacklist, shared with smsgwctl */
     cm_portability *portability; /* <state_dir>/portability, filled by smsgwctl */
+    cm_control *control;         /* <state_dir>/control: smsgwctl's hold/retry requests */
+    cm_map *held;                /* submissions the operator holds (rt_control) */
+    uv_timer_t control_timer;
     cm_hub *ingress_hub, *egress_hub;
     cm_link *dlr_link;
     rt_feed *feed;

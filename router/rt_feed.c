@@ -13,7 +13,9 @@
 
 #define RT_FEED_MAX_PEERS 256
 
-enum job_state { JOB_READY, JOB_WAITING, JOB_INFLIGHT };
+enum job_state { JOB_READY, JOB_WAITING, JOB_INFLIGHT, JOB_HELD };
+
+#define RT_FEED_HELD 1 /* send_job(): the job's submission is held */
 
 typedef struct job {
     struct job *prev, *next;
@@ -22,6 +24,7 @@ typedef struct job {
     uint32_t attempt;
     int op, peer;
     enum job_state state;
+    char *held; /* HELD: the submission it waits for (owned) */
 } job;
 
 typedef struct {
@@ -41,7 +44,7 @@ struct rt_feed {
     rt_ctx *ctx;
     cm_map *jobs;    /* decimal id -> job */
     job_list *ready; /* per operator */
-    job_list waiting, inflight;
+    job_list waiting, inflight, held;
     peer peers[RT_FEED_MAX_PEERS];
     int npeers;
     uv_timer_t timer;
@@ -67,6 +70,7 @@ static job_list *list_of(rt_feed *f, job *j)
 {
     return j->state == JOB_READY     ? &f->ready[j->op]
            : j->state == JOB_WAITING ? &f->waiting
+           : j->state == JOB_HELD    ? &f->held
                                      : &f->inflight;
 }
 
@@ -112,6 +116,7 @@ int rt_feed_create(rt_ctx *ctx, rt_feed **out)
 
 static int free_job(const char *key, void *value, void *arg)
 {
+    free(((job *)value)->held);
     free(value);
     return 0;
 }
@@ -231,37 +236,47 @@ static uint64_t credit_of(const peer *p)
 }
 
 /* Reads job j from the store, bumps its attempt, sends it to peer p. */
-static int send_job(rt_feed *f, job *j, peer *p)
+/* Reads job j's record from the batch: its header and decoded JOB (in *arena). */
+static int read_job(rt_feed *f, job *j, MDB_txn *txn, rt_job_rec *head, cm_arena **arena,
+                    cm_msg_job *m)
+{
+    uint8_t key[8];
+    MDB_val v;
+    cm_be64_put(key, j->id);
+    int rc = cm_store_get(txn, cm_store_dbi(f->ctx->store, RT_DB_JOBS), key, 8, &v);
+    if (rc || v.mv_size < sizeof *head) return rc ? rc : -EBADMSG;
+    memcpy(head, v.mv_data, sizeof *head);
+    return cm_wire_decode_job((uint8_t *)v.mv_data + sizeof *head, v.mv_size - sizeof *head, arena,
+                              m);
+}
+
+/* Sends job j to peer p and records the new attempt; RT_FEED_HELD (with the
+ * submission in *held, owned) when the operator holds its submission. */
+static int send_job(rt_feed *f, job *j, peer *p, char **held)
 {
     rt_ctx *ctx = f->ctx;
     MDB_txn *txn = cm_store_batch_txn(ctx->store);
-    MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_JOBS);
-    uint8_t key[8];
-    MDB_val v;
     rt_job_rec head;
-    cm_be64_put(key, j->id);
-    if (!txn) return -EIO;
-    int rc = cm_store_get(txn, dbi, key, 8, &v);
-    if (rc || v.mv_size < sizeof head) return rc ? rc : -EBADMSG;
-    uint8_t *rec = malloc(v.mv_size);
-    if (!rec) return -ENOMEM;
-    memcpy(rec, v.mv_data, v.mv_size);
-    memcpy(&head, rec, sizeof head);
-    head.attempt = j->attempt + 1;
-    memcpy(rec, &head, sizeof head);
-    rc = cm_store_put(txn, dbi, key, 8, rec, v.mv_size, 0);
     cm_arena *arena = NULL;
     cm_msg_job m;
     cm_wbuf w = {0};
-    if (!rc &&
-        (rc = cm_wire_decode_job(rec + sizeof head, v.mv_size - sizeof head, &arena, &m)) == 0) {
-        m.attempt = head.attempt;
-        rc = cm_wire_encode_job(&m, &w);
+    uint8_t key[8];
+    if (!txn) return -EIO;
+    int rc = read_job(f, j, txn, &head, &arena, &m);
+    if (!rc && cm_map_get(ctx->held, m.submission)) {
+        *held = strdup(m.submission);
+        cm_arena_free(arena);
+        return *held ? RT_FEED_HELD : -ENOMEM;
     }
-    if (!rc) rc = cm_hub_send_oneway(ctx->egress_hub, &p->id, w.data, w.len);
+    m.attempt = head.attempt = j->attempt + 1;
+    cm_put_raw(&w, &head, sizeof head);
+    if (!rc) rc = cm_wire_encode_job(&m, &w);
+    cm_be64_put(key, j->id);
+    if (!rc) rc = cm_store_put(txn, cm_store_dbi(ctx->store, RT_DB_JOBS), key, 8, w.data, w.len, 0);
+    if (!rc)
+        rc = cm_hub_send_oneway(ctx->egress_hub, &p->id, w.data + sizeof head, w.len - sizeof head);
     cm_wbuf_free(&w);
     cm_arena_free(arena);
-    free(rec);
     return rc;
 }
 
@@ -271,6 +286,7 @@ static void forget(rt_feed *f, job *j)
     key_of(j->id, key, sizeof key);
     list_remove(list_of(f, j), j);
     cm_map_del(f->jobs, key);
+    free(j->held);
     free(j);
 }
 
@@ -280,8 +296,12 @@ static void dispatch_peer(rt_feed *f, peer *p)
     uint64_t timeout = (uint64_t)f->ctx->cfg->router.job_timeout_s * 1000;
     while (p->alive && ready->head && credit_of(p) > 0) {
         job *j = ready->head;
-        int rc = send_job(f, j, p);
-        if (rc == -EHOSTUNREACH || rc == -EAGAIN) {
+        char *held = NULL;
+        int rc = send_job(f, j, p, &held);
+        if (rc == RT_FEED_HELD) {
+            j->held = held;
+            move_to(f, j, JOB_HELD, 0);
+        } else if (rc == -EHOSTUNREACH || rc == -EAGAIN) {
             cm_warn("egress %.*s unreachable: its jobs go to others", (int)p->id.len, p->id.id);
             p->alive = 0;
         } else if (rc == -EBADMSG || rc == -ENOENT) {
@@ -363,6 +383,39 @@ static void on_timer(uv_timer_t *t)
     rt_feed_dispatch_all(f);
 }
 
+size_t rt_feed_release(rt_feed *f, const char *submission)
+{
+    size_t n = 0;
+    for (job *j = f->held.head, *next; j; j = next) {
+        next = j->next;
+        if (strcmp(j->held, submission) != 0) continue;
+        free(j->held);
+        j->held = NULL;
+        move_to(f, j, JOB_READY, 0);
+        n++;
+    }
+    return n;
+}
+
+size_t rt_feed_retry_now(rt_feed *f, const char *submission)
+{
+    MDB_txn *txn = cm_store_batch_txn(f->ctx->store);
+    size_t n = 0;
+    for (job *j = f->waiting.head, *next; txn && j; j = next) {
+        rt_job_rec head;
+        cm_arena *arena = NULL;
+        cm_msg_job m;
+        next = j->next;
+        if (j->attempt > 0 && read_job(f, j, txn, &head, &arena, &m) == 0 &&
+            strcmp(m.submission, submission) == 0) {
+            move_to(f, j, JOB_READY, 0);
+            n++;
+        }
+        cm_arena_free(arena);
+    }
+    return n;
+}
+
 void rt_feed_stats(const rt_feed *f, size_t op, rt_feed_op_stats *out)
 {
     uint64_t now = uv_now(f->ctx->loop);
@@ -373,6 +426,8 @@ void rt_feed_stats(const rt_feed *f, size_t op, rt_feed_op_stats *out)
         out->waiting += j->op == (int)op;
     for (const job *j = f->inflight.head; j; j = j->next)
         out->inflight += j->op == (int)op;
+    for (const job *j = f->held.head; j; j = j->next)
+        out->held += j->op == (int)op;
     for (int i = 0; i < f->npeers; i++)
         if (f->peers[i].alive && f->peers[i].op == (int)op) {
             out->egress_up++;

@@ -2,8 +2,8 @@
  * credit allows (SPEC §7, docs/architecture.md "Handoffs").
  *
  * In memory it keeps, for every job not yet finished, its state (ready, waiting for
- * a retry time, in flight at one egress) and, per egress peer, the credit arithmetic:
- * an egress reports (epoch, jobs received since its start, free slots); the jobs sent
+ * a retry time, in flight at one egress, held by the operator) and, per egress peer, the credit
+ * arithmetic: an egress reports (epoch, jobs received since its start, free slots); the jobs sent
  * to it that it had not yet received when it counted are subtracted. A job in flight
  * for longer than router.job_timeout_s, or whose egress stopped sending CREDIT for
  * RT_FEED_PEER_DEAD_MS, becomes ready again (the only source of duplicate SMS).
@@ -39,10 +39,18 @@ void rt_feed_dispatch_all(rt_feed *f);
  * of the oldest ready job, and the egress instances serving it with their credit.
  * O(jobs waiting + in flight). */
 typedef struct {
-    size_t ready, waiting, inflight, egress_up;
+    size_t ready, waiting, inflight, held, egress_up;
     uint64_t oldest_ready_ms, credit;
 } rt_feed_op_stats;
 
 void rt_feed_stats(const rt_feed *f, size_t op, rt_feed_op_stats *out);
+
+/* Operator's requests (rt_control). Jobs of a submission in ctx->held stop at
+ * dispatch and wait in a held list; rt_feed_release() makes them ready again.
+ * rt_feed_retry_now() makes the submission's jobs that wait for a retry delay ready
+ * at once (not those waiting for a scheduled time or the quiet hours). Both return
+ * how many jobs moved. */
+size_t rt_feed_release(rt_feed *f, const char *submission);
+size_t rt_feed_retry_now(rt_feed *f, const char *submission);
 
 #endif

@@ -17,6 +17,7 @@ static void collect(void *arg)
         cm_metrics_set(mt->jobs, (double)st.ready, op, "ready");
         cm_metrics_set(mt->jobs, (double)st.waiting, op, "waiting");
         cm_metrics_set(mt->jobs, (double)st.inflight, op, "inflight");
+        cm_metrics_set(mt->jobs, (double)st.held, op, "held");
         cm_metrics_set(mt->oldest, (double)st.oldest_ready_ms / 1000.0, op);
         cm_metrics_set(mt->egress, (double)st.egress_up, op);
         cm_metrics_set(mt->credit, (double)st.credit, op);

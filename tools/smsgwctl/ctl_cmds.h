@@ -13,5 +13,6 @@ int ctl_cmd_status(ctl_ctx *c, int argc, char **argv);      /* ctl_status.c */
 int ctl_cmd_serve(ctl_ctx *c, int argc, char **argv);       /* ctl_serve.c */
 int ctl_cmd_blacklist(ctl_ctx *c, int argc, char **argv);   /* ctl_lists.c */
 int ctl_cmd_portability(ctl_ctx *c, int argc, char **argv); /* ctl_lists.c */
+int ctl_cmd_control(ctl_ctx *c, int argc, char **argv);     /* ctl_control.c */
 
 #endif

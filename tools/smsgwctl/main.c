@@ -36,6 +36,11 @@ static const struct {
     {"portability", "import [FILE] | lookup NUMBER | count",
      "the portability table (import: CSV lines number;operator, replaces it)", ctl_cmd_portability,
      0},
+    {"hold", "SUBMISSION", "stop sending the submission's SMS (the router acts within 1 s)",
+     ctl_cmd_control, 1},
+    {"release", "SUBMISSION", "send a held submission's SMS again", ctl_cmd_control, 1},
+    {"retry", "SUBMISSION", "send now the SMS waiting for a retry delay", ctl_cmd_control, 1},
+    {"held", "", "the held submissions", ctl_cmd_control, 1},
     {"config", "check|operators", "validate the config / list its operators", NULL, 0},
 };
 
