@@ -62,6 +62,67 @@ def test_multi_list_with_rejected_lines():
         wait_until(lambda: gw.receipts(sub, "delivered"), 20, "final receipt")
 
 
+def xlsx(rows):
+    """A minimal Office Open XML workbook whose first sheet holds rows (inline strings)."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(ref, v):
+        return '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, escape(v))
+    sheet = "".join('<row r="%d">%s</row>' % (i + 1, "".join(
+        cell("%s%d" % ("ABCDEFGH"[j], i + 1), v) for j, v in enumerate(r)))
+        for i, r in enumerate(rows))
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.'
+        'org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+        '</Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.'
+        'org/package/2006/relationships"><Relationship Id="rId1" Type="%s/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>' % rel,
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="%s" xmlns:r="%s"><sheets>'
+        '<sheet name="Liste" sheetId="1" r:id="rId1"/></sheets></workbook>' % (ns, rel),
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="%s/'
+        'worksheet" Target="worksheets/sheet1.xml"/></Relationships>' % rel,
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>%s'
+        '</sheetData></worksheet>' % (ns, sheet),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def send_attachment(gw, rcpt, body, filename, data, maintype="application",
+                    subtype="octet-stream"):
+    msg = email.message.EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "compta@acme.test", rcpt, filename
+    msg["Message-ID"] = "<%s-%f@acme.test>" % (filename, time.time())
+    msg.set_content(body)
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    with smtplib.SMTP("127.0.0.1", gw.ports["smtp"], timeout=30) as s:
+        s.sendmail("compta@acme.test", [rcpt], msg.as_bytes(policy=email.policy.SMTP))
+
+
+def test_lists_as_csv_and_xlsx():
+    with gateway("tables", accounts=ACCOUNTS, smsc_args=["--dlr-delay", "0.2"]) as gw:
+        gw.start_all()
+        send_attachment(gw, "multi_sms@sms.test", "Salut @PRENOM@", "liste.csv",
+                        "Téléphone;Prénom\r\n06 01 00 00 11;Ana\r\n0601000012;Bo\r\n"
+                        .encode("cp1252"), "text", "csv")
+        send_attachment(gw, "multi@sms.test", "Bonjour @NOM@", "LISTE.XLSX",
+                        xlsx([["Mobile", "Nom"], ["0601000021", "Durand"],
+                              ["+33601000022", "Lévy"]]))
+        wait_until(lambda: len(gw.submits()) == 4, 20, "four SMS")
+        got = sorted((s["destination_addr"], sms_text(s)) for s in gw.submits())
+        assert got == [("33601000011", "Salut Ana"), ("33601000012", "Salut Bo"),
+                       ("33601000021", "Bonjour Durand"), ("33601000022", "Bonjour Lévy")], got
+
+
 def test_duplicate_message_id_sent_once():
     with gateway("dup", accounts=ACCOUNTS, smsc_args=["--dlr-delay", "0.2"]) as gw:
         gw.start_all()
@@ -140,6 +201,7 @@ def test_commercial_deferred_survives_kill9_and_leaves_at_8():
 
 
 if __name__ == "__main__":
-    run([test_multi_list_with_rejected_lines, test_duplicate_message_id_sent_once,
+    run([test_multi_list_with_rejected_lines, test_lists_as_csv_and_xlsx,
+         test_duplicate_message_id_sent_once,
          test_dry_run_sends_nothing, test_scheduled_by_header,
          test_commercial_deferred_survives_kill9_and_leaves_at_8])
