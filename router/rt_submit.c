@@ -126,7 +126,7 @@ static void emit_job(builder *b, struct cm_wire_recipient *r, const cm_config_op
     r->job_id = j.job_id;
 }
 
-/* Renders, encodes, routes and schedules recipient r; adds its job or rejects it. */
+/* Routes, renders, encodes and schedules recipient r; adds its job or rejects it. */
 static void make_job(builder *b, struct cm_wire_recipient *r, size_t *shown)
 {
     rt_submission *s = b->s;
@@ -140,14 +140,16 @@ static void make_job(builder *b, struct cm_wire_recipient *r, size_t *shown)
     }
     char *text;
     cm_sms_text enc;
-    int rc = rt_text_sms(b->in->text, &f, &b->text, &text, &enc);
+    const cm_config_operator *op = rt_route_lookup(b->env->cfg, b->env->portability, r->number);
+    rt_text_opts opts = b->text; /* parts as the operator's long-message method cuts them */
+    if (op && op->long_method == CM_LONG_UDH16) opts.flags |= CM_SMS_REF16;
+    int rc = rt_text_sms(b->in->text, &f, &opts, &text, &enc);
     if (rc) {
         b->failed |= rc == -ENOMEM;
         rt_recipients_reject(r, CM_REASON_TEXT_UNENCODABLE);
         return;
     }
     if (!*s->accepted.encoding) describe_text(b, text, &enc);
-    const cm_config_operator *op = rt_route_lookup(b->env->cfg, b->env->portability, r->number);
     if (enc.info.chars > (size_t)b->acc->max_length)
         rt_recipients_reject(r, arena_printf(b, CM_REASON_TEXT_TOO_LONG ":%zu:%d", enc.info.chars,
                                              b->acc->max_length));

@@ -150,9 +150,13 @@ int se_text_part(const se_text *t, enum cm_long_method m, unsigned ref, size_t i
         out->sar_total = (uint8_t)t->n_parts;
         out->sar_seq = (uint8_t)(i + 1);
     } else {
-        cm_sms_text st = {
-            .info = {.parts = t->n_parts}, .data = t->data, .len = t->len, .bound = t->bound};
-        int n = cm_sms_part_udh(&st, i, ref & 0xFF, out->sm, sizeof out->sm);
+        unsigned wide = m == CM_LONG_UDH16;
+        cm_sms_text st = {.info = {.parts = t->n_parts},
+                          .flags = wide ? CM_SMS_REF16 : 0,
+                          .data = t->data,
+                          .len = t->len,
+                          .bound = t->bound};
+        int n = cm_sms_part_udh(&st, i, ref & (wide ? 0xFFFF : 0xFF), out->sm, sizeof out->sm);
         if (n < 0) return n;
         out->sm_len = (size_t)n;
         out->esm_class = 0x40;

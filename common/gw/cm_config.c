@@ -152,7 +152,26 @@ static void read_bind(ctx *c, const config_setting_t *g, cm_config_bind *b)
 
 static const char *const operator_keys[] = {
     "name",       "prefixes",   "default",     "binds",      "enquire_link_s", "response_timeout_s",
-    "source_ton", "source_npi", "long_method", "gsm_coding", "metrics_listen", NULL};
+    "source_ton", "source_npi", "long_method", "gsm_coding", "metrics_listen", "message_id_format",
+    NULL};
+
+/* operators.message_id_format: names in the order of enum cm_msgid_format. */
+static enum cm_msgid_format get_msgid_format(ctx *c, const config_setting_t *g)
+{
+    static const char *const NAMES[] = {"auto", "hex", "decimal", "hex_resp_decimal_receipt",
+                                        "text"};
+    char *v = get_str(c, g, "message_id_format", "auto");
+    int f = -1;
+
+    for (int i = 0; v && f < 0 && i < (int)(sizeof(NAMES) / sizeof(NAMES[0])); i++)
+        if (strcmp(v, NAMES[i]) == 0) f = i;
+    if (f < 0)
+        fail(c, config_setting_get_member(g, "message_id_format"),
+             "message_id_format must be \"auto\", \"hex\", \"decimal\", "
+             "\"hex_resp_decimal_receipt\" or \"text\"");
+    free(v);
+    return f < 0 ? CM_MSGID_AUTO : (enum cm_msgid_format)f;
+}
 
 static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator *o)
 {
@@ -166,12 +185,14 @@ static void read_operator(ctx *c, const config_setting_t *g, cm_config_operator 
     o->source_ton = (int)get_int(c, g, "source_ton", 1);
     o->source_npi = (int)get_int(c, g, "source_npi", 1);
     o->gsm_coding = (int)get_int(c, g, "gsm_coding", 0);
+    o->msgid_format = get_msgid_format(c, g);
     char *lm = get_str(c, g, "long_method", "udh");
     o->long_method = strcmp(lm, "sar") == 0       ? CM_LONG_SAR
                      : strcmp(lm, "payload") == 0 ? CM_LONG_PAYLOAD
+                     : strcmp(lm, "udh16") == 0   ? CM_LONG_UDH16
                                                   : CM_LONG_UDH;
-    if (strcmp(lm, "udh") && strcmp(lm, "sar") && strcmp(lm, "payload"))
-        fail(c, g, "long_method must be \"udh\", \"sar\" or \"payload\"");
+    if (strcmp(lm, "udh") && strcmp(lm, "sar") && strcmp(lm, "payload") && strcmp(lm, "udh16"))
+        fail(c, g, "long_method must be \"udh\", \"udh16\", \"sar\" or \"payload\"");
     free(lm);
     if (o->gsm_coding != 0 && o->gsm_coding != 3) fail(c, g, "gsm_coding must be 0 or 3");
     const config_setting_t *binds = config_setting_get_member(g, "binds");

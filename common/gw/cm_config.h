@@ -11,7 +11,19 @@
 #include <stddef.h>
 
 enum cm_bind_mode { CM_BIND_TRANSCEIVER, CM_BIND_TRANSMITTER_RECEIVER };
-enum cm_long_method { CM_LONG_UDH, CM_LONG_SAR, CM_LONG_PAYLOAD };
+/* How a long SMS goes out: UDH with an 8-bit reference (05 00 03), UDH with a 16-bit
+ * reference (06 08 04: parts of 152 septets / 66 UCS-2 units), SAR TLVs, or one
+ * submit_sm with message_payload. */
+enum cm_long_method { CM_LONG_UDH, CM_LONG_SAR, CM_LONG_PAYLOAD, CM_LONG_UDH16 };
+/* How an operator's SMSC writes message ids (operators.message_id_format; dlr/dl_msgid.h):
+ * AUTO tolerates hex, decimal, case and leading zeros; the others pin one reading. */
+enum cm_msgid_format {
+    CM_MSGID_AUTO,
+    CM_MSGID_HEX,
+    CM_MSGID_DECIMAL,
+    CM_MSGID_HEX_RESP_DECIMAL_RECEIPT,
+    CM_MSGID_TEXT
+};
 
 typedef struct {
     char *host;
@@ -34,7 +46,8 @@ typedef struct {
     int enquire_link_s, response_timeout_s;
     int source_ton, source_npi; /* for a numeric source; alphanumeric ids use TON 5 NPI 0 */
     enum cm_long_method long_method;
-    int gsm_coding; /* data_coding for GSM 7-bit text: 0 or 3 */
+    int gsm_coding;                    /* data_coding for GSM 7-bit text: 0 or 3 */
+    enum cm_msgid_format msgid_format; /* message_id_format, default CM_MSGID_AUTO */
 } cm_config_operator;
 
 /* SMTP AUTH credentials of an account (submission listener). */

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Issue 5, end to end: long texts reach an SMSC we did not write (Net::SMPP, in
-tests/peers/smsc.pl) under each long-message method of the operator (udh, sar, payload)
+tests/peers/smsc.pl) under each long-message method of the operator (udh, udh16, sar,
+payload)
 and each GSM coding (0: GSM 03.38 unpacked, 3: Latin-1), and the parts the peer logged
 reassemble exactly into the text that was mailed.
 
@@ -34,14 +35,15 @@ def units(ch, gsm):
     return gsm_units(ch) if gsm else len(ch.encode("utf-16-be")) // 2
 
 
-def segment(text):
-    """Expected parts of text: 160/70 in one part, else greedy 153/67 without splitting
-    a character."""
+def segment(text, method="udh"):
+    """Expected parts of text: 160/70 in one part, else greedy 153/67 (152/66 with the
+    16-bit reference UDH) without splitting a character."""
     gsm = is_gsm(text)
     total = sum(units(c, gsm) for c in text)
     if total <= (160 if gsm else 70):
         return [text]
-    cap, parts, cur, n = (153 if gsm else 67), [], "", 0
+    wide = method == "udh16"
+    cap, parts, cur, n = ((152 if wide else 153) if gsm else (66 if wide else 67)), [], "", 0
     for c in text:
         u = units(c, gsm)
         if n + u > cap:
@@ -111,6 +113,8 @@ def part_of(s, method):
         return (ref, int(s["sar_total_segments"], 16), int(s["sar_segment_seqnum"], 16),
                 decode(raw, dcs))
     assert s["esm_class"] & 0x40 and "sar_msg_ref_num" not in s, s
+    assert raw[1] == (0x08 if method == "udh16" else 0x00), "UDH %s under %s" % (raw[:7].hex(),
+                                                                             method)
     ref, total, seq, ud = parse_udh(raw)
     return (ref, total, seq, decode(ud, dcs))
 
@@ -124,7 +128,7 @@ def expected_dcs(text, gsm_coding):
 
 def reassemble(submits, method, text, gsm_coding):
     parts = sorted((part_of(s, method) for s in submits), key=lambda p: p[2])
-    expect = [text] if method == "payload" else segment(text)
+    expect = [text] if method == "payload" else segment(text, method)
     assert len(parts) == len(expect), "%d parts, expected %d" % (len(parts), len(expect))
     assert {p[0] for p in parts} == {parts[0][0]}, "references differ: %r" % parts
     assert [(p[1], p[2]) for p in parts] == [(len(expect), i + 1) for i in range(len(expect))]
@@ -143,7 +147,8 @@ def long_texts(method, gsm_coding):
         for num, text in TEXTS:
             code, reply = gw.send("compta@acme.test", ["SMS=%s@sms.test" % num], "long", text)
             assert code == 250, (code, reply)
-        want = {"33" + n[1:]: (1 if method == "payload" else len(segment(t))) for n, t in TEXTS}
+        want = {"33" + n[1:]: (1 if method == "payload" else len(segment(t, method)))
+                for n, t in TEXTS}
         wait_until(lambda: len(gw.submits()) >= sum(want.values()), 30, "every part")
         refs = set()
         for num, text in TEXTS:
@@ -170,4 +175,5 @@ def test_fixtures():
 
 
 if __name__ == "__main__":
-    run([test_fixtures] + [make(m, c) for m in ("udh", "sar", "payload") for c in (0, 3)])
+    run([test_fixtures] + [make(m, c) for m in ("udh", "sar", "payload") for c in (0, 3)]
+        + [make("udh16", 0)])
