@@ -2,7 +2,7 @@
  *
  * Owns:     nothing durable: the SMPP windows and the recent-jobs map live in RAM
  *           (a job in a window when the process dies is the only duplicate source).
- * Binds:    nothing.
+ * Binds:    the operator's metrics_listen (se_metrics: Prometheus metrics, status.json).
  * Connects: router.listen_egress (DEALER, identity egress:<op>:<host>:<pid>: JOB in,
  *           CREDIT / RESULT / mobile-originated DELIVER out), dlr.listen (DEALER:
  *           RESULT and receipt DELIVER out), and the operator's SMSCs (SMPP 3.4).
@@ -12,8 +12,8 @@
  *           SIGHUP is logged and ignored; SIGPIPE is ignored. */
 #include "cm_config.h"
 #include "cm_log.h"
-#include "cm_metrics.h"
 #include "se_egress.h"
+#include "se_metrics.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +41,7 @@ static void usage(FILE *f)
 static void on_stopped(se_ctx *ctx, void *arg)
 {
     proc *p = arg;
+    se_metrics_stop(ctx); /* before the context its collect callback reads */
     se_egress_free(ctx);
     p->egress = NULL;
     uv_close((uv_handle_t *)&p->sigterm, NULL);
@@ -124,15 +125,10 @@ int main(int argc, char **argv)
     uv_signal_init(p.loop, &p.sighup);
     uv_signal_start(&p.sighup, on_sighup, SIGHUP);
     signal(SIGPIPE, SIG_IGN); /* a write to a reset SMSC socket must not kill us */
+    se_metrics_start(p.egress);
     se_egress_start(p.egress);
-    const cm_config_operator *o = cm_config_operator_find(cfg, op);
-    cm_metrics *metrics;
-    if ((rc = cm_metrics_create(p.loop, "smsgw-egress", o->metrics_listen, &metrics)) != 0)
-        cm_log_fatal("metrics_listen %s: %s", o->metrics_listen, strerror(-rc));
-    cm_metrics_info(metrics, "operator", op);
     uv_run(p.loop, UV_RUN_DEFAULT);
-    cm_metrics_free(metrics);
-    uv_run(p.loop, UV_RUN_NOWAIT); /* closes the metrics' loop handle */
+    uv_run(p.loop, UV_RUN_NOWAIT); /* closes what the last callbacks closed */
     uv_loop_close(p.loop);
     zmq_ctx_term(zctx);
     cm_config_free(cfg);

@@ -54,8 +54,9 @@ struct se_bind {
     uv_timer_t retry_timer, tick_timer, rate_timer;
     uint32_t seq, bind_seq, el_seq, unbind_seq;
     uint64_t state_ms, el_sent_ms;
-    se_rate rate;            /* token bucket and adaptive limit */
-    uint64_t lost_in_flight; /* submits returned LOST, over the bind's life */
+    se_rate rate;                /* token bucket and adaptive limit */
+    uint64_t lost_in_flight;     /* submits returned LOST, over the bind's life */
+    uint64_t submits, throttled; /* submit_sm written, throttling answers (life) */
     uint8_t *rbuf;
     size_t rlen;
     win_entry *win;
@@ -82,6 +83,15 @@ static void enter(se_bind *b, enum se_bind_state st, const char *why)
     b->st = st;
     b->state_ms = uv_now(b->loop);
     if (b->ops.state_cb) b->ops.state_cb(b, st, b->ops.arg);
+}
+
+/* "submission S job J attempt A" from the owner, else "job J". */
+static const char *job_text(const se_bind *b, uint64_t job_id, char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (b->ops.job_name) b->ops.job_name(job_id, buf, size, b->ops.arg);
+    if (!buf[0]) snprintf(buf, size, "job %" PRIu64, job_id);
+    return buf;
 }
 
 static uint32_t next_seq(se_bind *b)
@@ -360,14 +370,20 @@ static const char *rate_text(const se_rate *r, char *buf, size_t size)
     return buf;
 }
 
-/* ESME_RTHROTTLED / ESME_RMSGQFUL: the rate is halved (se_rate). */
-static void throttled(se_bind *b, uint32_t status)
+/* ESME_RTHROTTLED / ESME_RMSGQFUL: the rate is halved (se_rate). e: the submit it
+ * answers, NULL for a late answer. */
+static void throttled(se_bind *b, uint32_t status, const win_entry *e, uint32_t seq)
 {
-    char was[32], now[32];
+    char was[32], now[32], job[128];
+    b->throttled++;
     rate_text(&b->rate, was, sizeof was);
-    if (se_rate_throttled(&b->rate, uv_now(b->loop)) == SE_RATE_LOWERED)
-        cm_warn("bind %s: %s: rate limited to %s (was %s)", b->name, se_status_name(status),
-                rate_text(&b->rate, now, sizeof now), was);
+    if (se_rate_throttled(&b->rate, uv_now(b->loop)) != SE_RATE_LOWERED) return;
+    if (e)
+        job_text(b, e->job_id, job, sizeof job);
+    else
+        snprintf(job, sizeof job, "seq %u, late", seq);
+    cm_warn("bind %s: %s: rate limited to %s (was %s), answering %s", b->name,
+            se_status_name(status), rate_text(&b->rate, now, sizeof now), was, job);
 }
 
 static void rate_tick(se_bind *b, uint64_t now)
@@ -384,8 +400,8 @@ static void rate_tick(se_bind *b, uint64_t now)
 
 static void on_submit_resp(se_bind *b, const se_pdu *p)
 {
-    if (p->h.status == 0x58 || p->h.status == 0x14) throttled(b, p->h.status);
     win_entry *e = win_find(b, p->h.seq);
+    if (p->h.status == 0x58 || p->h.status == 0x14) throttled(b, p->h.status, e, p->h.seq);
     if (!e) {
         cm_warn("bind %s: submit_sm_resp seq %u matches no submit (late after a time-out?)",
                 b->name, p->h.seq);
@@ -398,7 +414,9 @@ static void on_submit_resp(se_bind *b, const se_pdu *p)
 static void on_nack(se_bind *b, const se_pdu *p)
 {
     win_entry *e = win_find(b, p->h.seq);
-    cm_warn("bind %s: generic_nack seq %u status 0x%08X", b->name, p->h.seq, p->h.status);
+    char job[128];
+    cm_warn("bind %s: generic_nack seq %u status 0x%08X%s%s", b->name, p->h.seq, p->h.status,
+            e ? " for " : "", e ? job_text(b, e->job_id, job, sizeof job) : "");
     if (e) {
         win_answer(b, e, SE_RESP_PDU, p->h.status ? p->h.status : 0x08, "");
         if (b->ops.room_cb) b->ops.room_cb(b, b->ops.arg);
@@ -485,10 +503,12 @@ static void handle_pdu(se_bind *b, const uint8_t *buf, size_t len)
 static void expire_window(se_bind *b, uint64_t now)
 {
     int expired = 0;
+    char job[128];
     for (int i = 0; i < b->cfg->window && b->c; i++)
         if (b->win[i].seq && b->win[i].deadline_ms <= now) {
-            cm_warn("bind %s: no submit_sm_resp for seq %u within %d s", b->name, b->win[i].seq,
-                    b->op->response_timeout_s);
+            cm_warn("bind %s: no submit_sm_resp for seq %u within %d s (%s part %zu)", b->name,
+                    b->win[i].seq, b->op->response_timeout_s,
+                    job_text(b, b->win[i].job_id, job, sizeof job), b->win[i].part + 1);
             win_answer(b, &b->win[i], SE_RESP_TIMEOUT, 0, "");
             expired++;
         }
@@ -572,6 +592,7 @@ int se_bind_submit(se_bind *b, uint64_t job_id, size_t part, const se_submit *s)
     *e = (win_entry){seq, job_id, part,
                      uv_now(b->loop) + (uint64_t)b->op->response_timeout_s * 1000};
     b->win_used++;
+    b->submits++;
     se_rate_sent(&b->rate, uv_now(b->loop));
     send_pdu(b, buf, (size_t)len); /* on failure the close returns the entry as LOST */
     return 0;
@@ -682,4 +703,14 @@ enum se_bind_state se_bind_state(const se_bind *b)
 const char *se_bind_name(const se_bind *b)
 {
     return b->name;
+}
+
+void se_bind_get_stats(const se_bind *b, se_bind_stats *out)
+{
+    *out = (se_bind_stats){.submits = b->submits,
+                           .throttled = b->throttled,
+                           .lost = b->lost_in_flight,
+                           .window_used = b->win_used,
+                           .window_size = b->role == SE_ROLE_RX ? 0 : b->cfg->window,
+                           .rate_limit = b->rate.limit};
 }

@@ -20,7 +20,10 @@
  * reach the SMSC twice, and never more than a window's worth per connection).
  * Rate: a token bucket at max_rate, and an adaptive limit (se_rate.h): a submit_sm_resp
  * ESME_RTHROTTLED or ESME_RMSGQFUL halves the rate at once, each second without one
- * raises it by 10% until the limit is lifted; changes are logged. enquire_link is sent every
+ * raises it by 10% until the limit is lifted; changes are logged. se_bind_get_stats()
+ * tells the submits written, throttling answers and LOST submits counted so far, the
+ * window in use and the adaptive limit in force (for se_metrics). Log lines about one
+ * submit name its job through ops.job_name. enquire_link is sent every
  * enquire_link_s; every inbound PDU is decoded by se_pdu first. deliver_sm goes to
  * ops.deliver_cb with the connection generation; the owner answers later with
  * se_bind_deliver_resp(), which does nothing if that connection is gone.
@@ -61,8 +64,21 @@ typedef struct {
     void (*deliver_cb)(se_bind *b, uint64_t conn, const se_pdu *p, void *arg);
     /* Room may have grown (a response arrived, a rate token came back). */
     void (*room_cb)(se_bind *b, void *arg);
+    /* Names a job for a log line about one of its submits (e.g. "submission 42 job 7
+     * attempt 1"); optional: without it the bind writes "job <id>". */
+    void (*job_name)(uint64_t job_id, char *buf, size_t size, void *arg);
     void *arg;
 } se_bind_ops;
+
+/* What a bind counted over its life, and its state now (for metrics). */
+typedef struct {
+    uint64_t submits;   /* submit_sm written */
+    uint64_t throttled; /* submit_sm_resp ESME_RTHROTTLED or ESME_RMSGQFUL */
+    uint64_t lost;      /* in the window when a connection ended (may be duplicates) */
+    int window_used;    /* submit_sm awaiting a response */
+    int window_size;    /* cfg->window for TX/TRX binds, 0 for RX */
+    double rate_limit;  /* adaptive limit in force, submits/s; 0 = none (se_rate.h) */
+} se_bind_stats;
 
 int se_bind_create(uv_loop_t *loop, const cm_config_operator *op, const cm_config_bind *cfg,
                    enum se_bind_role role, int index, const se_bind_ops *ops, se_bind **out);
@@ -83,5 +99,6 @@ int se_bind_window_room(const se_bind *b);
 int se_bind_in_window(const se_bind *b);
 int se_bind_submit(se_bind *b, uint64_t job_id, size_t part, const se_submit *s);
 int se_bind_deliver_resp(se_bind *b, uint64_t conn, uint32_t seq, uint32_t status);
+void se_bind_get_stats(const se_bind *b, se_bind_stats *out);
 
 #endif

@@ -1,6 +1,7 @@
 /* se_ctx: the egress process's one context struct, shared by se_egress.c (wiring,
- * CREDIT, drain), se_dispatch.c (JOB -> submit_sm -> RESULT) and se_deliver.c
- * (deliver_sm -> DELIVER -> deliver_sm_resp). Internal to smpp-egress/. */
+ * CREDIT, drain), se_dispatch.c (JOB -> submit_sm -> RESULT), se_deliver.c
+ * (deliver_sm -> DELIVER -> deliver_sm_resp) and se_metrics.c (reads it on collect).
+ * Internal to smpp-egress/. */
 #ifndef SE_CTX_H
 #define SE_CTX_H
 
@@ -10,6 +11,7 @@
 #include "se_bind.h"
 #include "se_egress.h"
 #include "se_job.h"
+#include "se_metrics.h"
 
 #include <stdint.h>
 #include <uv.h>
@@ -29,7 +31,9 @@ struct se_ctx {
     se_bind **binds;
     size_t n_binds, rr;
     se_jobs *jobs;
-    cm_map *dlv_pending; /* "dlv:..." key -> struct se_dlv_wait */
+    cm_map *dlv_pending;            /* "dlv:..." key -> struct se_dlv_wait */
+    uint64_t dlv_waiting[SE_LINKS]; /* entries of dlv_pending sent to router, to dlr */
+    se_metrics metrics;             /* se_metrics_start(); all NULL when off */
     uint64_t dlv_counter, received;
     unsigned ref; /* rolling concatenation reference */
     int pumping, pump_again;
@@ -53,6 +57,8 @@ void se_dispatch_resp(se_bind *b, uint64_t job_id, size_t part, enum se_resp_kin
                       uint32_t status, const char *message_id, void *arg);
 void se_dispatch_fail_held(se_ctx *ctx, const char *reason);
 void se_dispatch_tick(se_ctx *ctx);
+/* se_bind_ops.job_name: "submission S job J attempt A" for a job this egress knows. */
+void se_dispatch_job_name(uint64_t job_id, char *buf, size_t size, void *arg);
 
 /* se_deliver.c */
 void se_deliver_in(se_bind *b, uint64_t conn, const se_pdu *p, void *arg); /* deliver_cb */

@@ -20,6 +20,7 @@ struct se_dlv_wait {
     se_bind *b;
     uint64_t conn;
     uint32_t seq;
+    enum se_link to; /* counted in ctx->dlv_waiting[to] */
 };
 
 int se_deliver_is_receipt(const se_pdu *p)
@@ -70,13 +71,15 @@ void se_deliver_in(se_bind *b, uint64_t conn, const se_pdu *p, void *arg)
     se_dlv d;
     char key[128];
     int receipt = se_deliver_is_receipt(p);
+    enum se_link to = receipt ? SE_LINK_DLR : SE_LINK_ROUTER;
+    se_metrics_deliver(&ctx->metrics, receipt);
     se_deliver_build(p, ctx->op->name, se_now_ms(), &d);
     snprintf(key, sizeof key, "dlv:%s:%s:%" PRIu64, ctx->op->name, ctx->epoch, ++ctx->dlv_counter);
     struct se_dlv_wait *w = NULL;
     int rc = cm_map_size(ctx->dlv_pending) >= SE_DLV_PENDING_MAX ? -ENOBUFS : 0;
     if (!rc) rc = (w = malloc(sizeof *w)) ? 0 : -ENOMEM;
     if (!rc) rc = cm_map_put(ctx->dlv_pending, key, w, NULL);
-    if (!rc) rc = forward(ctx, receipt ? ctx->dlr : ctx->router, key, &d);
+    if (!rc) rc = forward(ctx, to == SE_LINK_DLR ? ctx->dlr : ctx->router, key, &d);
     if (rc) {
         cm_warn("deliver_sm seq %u from %s: cannot queue (%s): answered ESME_RX_T_APPN", p->h.seq,
                 se_bind_name(b), strerror(-rc));
@@ -85,7 +88,8 @@ void se_deliver_in(se_bind *b, uint64_t conn, const se_pdu *p, void *arg)
         se_bind_deliver_resp(b, conn, p->h.seq, ESME_RX_T_APPN);
         return;
     }
-    *w = (struct se_dlv_wait){b, conn, p->h.seq};
+    *w = (struct se_dlv_wait){b, conn, p->h.seq, to};
+    ctx->dlv_waiting[to]++;
     cm_debug("%s %s from %s (%s): %s%s", receipt ? "receipt" : "MO", key, p->source_addr,
              se_bind_name(b), *d.rmid ? "id " : "", d.rmid);
 }
@@ -94,6 +98,7 @@ void se_deliver_acked(se_ctx *ctx, const char *key)
 {
     struct se_dlv_wait *w = cm_map_del(ctx->dlv_pending, key);
     if (!w) return;
+    ctx->dlv_waiting[w->to]--;
     if (se_bind_deliver_resp(w->b, w->conn, w->seq, 0) == -ESTALE)
         cm_info("%s committed after its connection dropped: the SMSC will deliver it again", key);
     free(w);

@@ -9,7 +9,10 @@
  *
  * A JOB received again: in progress -> ignored (its result will carry the latest
  * attempt number); done -> the known RESULT is sent again for the new attempt, except
- * that a RETRY job with a higher attempt (the router's retry) is submitted anew. */
+ * that a RETRY job with a higher attempt (the router's retry) is submitted anew.
+ *
+ * Every log line about a job starts "submission S job J attempt A" (as the router's),
+ * so that one grep follows an email through the processes. */
 #include "cm_log.h"
 #include "se_ctx.h"
 #include "se_status.h"
@@ -18,6 +21,15 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+
+#define JOB_FMT "submission %s job %" PRIu64 " attempt %" PRIu32
+
+void se_dispatch_job_name(uint64_t job_id, char *buf, size_t size, void *arg)
+{
+    se_ctx *ctx = arg;
+    const se_job *j = se_jobs_get(ctx->jobs, job_id);
+    if (j) snprintf(buf, size, JOB_FMT, j->submission, j->job_id, j->attempt);
+}
 
 static void send_result_msg(se_ctx *ctx, const cm_msg_result *r)
 {
@@ -30,9 +42,12 @@ static void send_result_msg(se_ctx *ctx, const cm_msg_result *r)
     for (int i = 0; i < 2 && !rc; i++) {
         int s = cm_link_send(links[i], key, w.data, w.len);
         if (s && s != -EEXIST)
-            cm_error("%s: cannot queue to %s: %s", key, i ? "dlr" : "router", strerror(-s));
+            cm_error(JOB_FMT ": RESULT %s cannot be queued to %s: %s", r->submission, r->job_id,
+                     r->attempt, key, i ? "dlr" : "router", strerror(-s));
     }
-    if (rc) cm_error("%s: cannot encode: %s", key, strerror(-rc));
+    if (rc)
+        cm_error(JOB_FMT ": RESULT %s cannot be encoded: %s", r->submission, r->job_id, r->attempt,
+                 key, strerror(-rc));
     cm_wbuf_free(&w);
 }
 
@@ -62,7 +77,7 @@ static void result_raw(se_ctx *ctx, const cm_msg_job *m, uint8_t status, const c
                        .status = status,
                        .reason = (char *)reason,
                        .at_ms = se_now_ms()};
-    cm_warn("job %" PRIu64 ":%" PRIu32 " %s: %s", m->job_id, m->attempt,
+    cm_warn(JOB_FMT " to %s: %s: %s", m->submission, m->job_id, m->attempt, m->dest,
             status == CM_RESULT_RETRY ? "RETRY" : "FAILED", reason);
     send_result_msg(ctx, &r);
 }
@@ -74,7 +89,7 @@ static void finish(se_ctx *ctx, se_job *j, uint8_t status, uint32_t smpp, const 
     if (j->state == SE_JOB_DONE) return;
     se_jobs_done(ctx->jobs, j, status, smpp, reason, se_now_ms());
     cm_log(status == CM_RESULT_SUBMITTED ? CM_LOG_INFO : CM_LOG_WARN,
-           "job %" PRIu64 ":%" PRIu32 " to %s: %s%s%s (%zu part%s)", j->job_id, j->attempt, j->dest,
+           JOB_FMT " to %s: %s%s%s (%zu part%s)", j->submission, j->job_id, j->attempt, j->dest,
            STATUS_NAMES[status], *j->reason ? ": " : "", j->reason, j->n_submits,
            j->n_submits == 1 ? "" : "s");
     send_result(ctx, j);
@@ -153,6 +168,7 @@ void se_dispatch_resp(se_bind *b, uint64_t job_id, size_t part, enum se_resp_kin
     se_ctx *ctx = arg;
     se_job *j = se_jobs_get(ctx->jobs, job_id);
     char why[200];
+    if (kind == SE_RESP_PDU) se_metrics_submit_error(&ctx->metrics, status);
     if (!j || j->state == SE_JOB_DONE) return; /* another part already ended the job */
     if (kind == SE_RESP_TIMEOUT) {
         snprintf(why, sizeof why, "no submit_sm_resp within %d s on %s",
@@ -178,7 +194,7 @@ static int known_job(se_ctx *ctx, const cm_msg_job *m)
     se_job *j = se_jobs_get(ctx->jobs, m->job_id);
     if (!j) return 0;
     if (j->state != SE_JOB_DONE) {
-        cm_info("job %" PRIu64 ":%" PRIu32 " received again while in progress: ignored", m->job_id,
+        cm_info(JOB_FMT " received again while in progress: ignored", m->submission, m->job_id,
                 m->attempt);
         if (m->attempt > j->attempt) j->attempt = m->attempt;
         return 1;
@@ -188,8 +204,8 @@ static int known_job(se_ctx *ctx, const cm_msg_job *m)
         return 0;
     }
     if (m->attempt > j->attempt) j->attempt = m->attempt;
-    cm_info("job %" PRIu64 ":%" PRIu32 " received again: result %s sent again", m->job_id,
-            j->attempt, STATUS_NAMES[j->status]);
+    cm_info(JOB_FMT " received again: result %s sent again", j->submission, j->job_id, j->attempt,
+            STATUS_NAMES[j->status]);
     send_result(ctx, j);
     return 1;
 }
@@ -213,7 +229,7 @@ static void take_job(se_ctx *ctx, const cm_msg_job *m)
         result_raw(ctx, m, CM_RESULT_FAILED, "malformed job (coding or part offsets)");
     else {
         j->held_since_ms = se_now_ms();
-        cm_debug("job %" PRIu64 ":%" PRIu32 " to %s: %zu submit(s) held", m->job_id, m->attempt,
+        cm_debug(JOB_FMT " to %s: %zu submit(s) held", m->submission, m->job_id, m->attempt,
                  m->dest, j->n_submits);
     }
 }
@@ -234,8 +250,8 @@ void se_dispatch_msg(cm_link *l, const void *msg, size_t len, void *arg)
         cm_warn("router sent an undecodable JOB (%zu bytes): %s", len, strerror(-rc));
     } else {
         if (strcmp(m.operator_name, ctx->op->name) != 0)
-            cm_warn("job %" PRIu64 " is for operator \"%s\", not \"%s\": sent anyway", m.job_id,
-                    m.operator_name, ctx->op->name);
+            cm_warn(JOB_FMT " is for operator \"%s\", not \"%s\": sent anyway", m.submission,
+                    m.job_id, m.attempt, m.operator_name, ctx->op->name);
         take_job(ctx, &m);
         se_dispatch_pump(ctx);
     }

@@ -125,7 +125,8 @@ static int make_link(se_ctx *ctx, const char *listen, const char *identity, int 
 
 static int add_bind(se_ctx *ctx, const cm_config_bind *cfg, enum se_bind_role role, int index)
 {
-    se_bind_ops ops = {on_bind_state, se_dispatch_resp, se_deliver_in, on_bind_room, ctx};
+    se_bind_ops ops = {on_bind_state, se_dispatch_resp,     se_deliver_in,
+                       on_bind_room,  se_dispatch_job_name, ctx};
     se_bind **nb = realloc(ctx->binds, (ctx->n_binds + 1) * sizeof *nb);
     if (!nb) return -ENOMEM;
     ctx->binds = nb;

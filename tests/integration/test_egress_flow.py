@@ -154,7 +154,9 @@ def test_response_timeout_gives_retry():
         sub = send_list(gw, nums)
         wait_until(lambda: gw.receipts(sub, "delivered"), 40, "every SMS delivered")
         log = egress_log(gw)
-        assert len(re.findall(r"no submit_sm_resp for seq \d+ within 1 s", log)) == 2, log
+        # each names its job (issue 9: submission ids on every line)
+        assert len(re.findall(r"no submit_sm_resp for seq \d+ within 1 s \(submission \d+ job \d+ "
+                              r"attempt 1 part 1\)", log)) == 2, log
         assert "no submit_sm_resp within 1 s" in log  # the RETRY reason
         assert set(ok_dests(gw)) == dests(nums)  # (late answers are status 0 too)
         counts = {}
