@@ -2,6 +2,7 @@
 #include "dl_match.h"
 
 #include "cm_buf.h"
+#include "cm_config.h"
 #include "cm_store.h"
 #include "cm_wire.h"
 #include "dl_msgid.h"
@@ -12,26 +13,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The note of an id: [BE64(seq)] op \0 id. */
-static int note_id(dl_state *st, MDB_txn *txn, enum dl_age_kind kind, const uint8_t *seq,
-                   const char *op, const char *id, uint64_t now_ms)
+/* The message_id_format of operator op (auto when not configured). */
+enum dl_msgid_format dl_match_format(const dl_state *st, const char *op)
 {
-    char k[8 + 256 + 1 + DL_MSGID_MAX];
-    size_t ol = strlen(op), il = strlen(id), at = seq != NULL ? 8 : 0;
+    static const enum dl_msgid_format FROM_CONFIG[] = {
+        [CM_MSGID_AUTO] = DL_MSGID_AUTO,
+        [CM_MSGID_HEX] = DL_MSGID_HEX,
+        [CM_MSGID_DECIMAL] = DL_MSGID_DECIMAL,
+        [CM_MSGID_HEX_RESP_DECIMAL_RECEIPT] = DL_MSGID_HEX_RESP_DECIMAL_RECEIPT,
+        [CM_MSGID_TEXT] = DL_MSGID_TEXT,
+    };
+    const cm_config_operator *o = st->cfg != NULL ? cm_config_operator_find(st->cfg, op) : NULL;
+
+    if (o == NULL || (unsigned)o->msgid_format >= sizeof(FROM_CONFIG) / sizeof(FROM_CONFIG[0]))
+        return DL_MSGID_AUTO;
+    return FROM_CONFIG[o->msgid_format];
+}
+
+/* The note of an id: [BE64(seq)] op \0 id [\0 format], the format (one byte, enum
+ * dl_msgid_format) when fmt >= 0. */
+static int note_id(dl_state *st, MDB_txn *txn, enum dl_age_kind kind, const uint8_t *seq,
+                   const char *op, const char *id, int fmt, uint64_t now_ms)
+{
+    char k[8 + 256 + 1 + DL_MSGID_MAX + 2];
+    size_t ol = strlen(op), il = strlen(id), at = seq != NULL ? 8 : 0, n;
 
     if (ol > 255 || il > DL_MSGID_MAX) return -EINVAL;
     if (seq != NULL) memcpy(k, seq, 8);
     memcpy(k + at, op, ol + 1);
     memcpy(k + at + ol + 1, id, il);
-    return dl_prune_note(st, txn, kind, k, at + ol + 1 + il, now_ms);
+    n = at + ol + 1 + il;
+    if (fmt >= 0) {
+        k[n++] = '\0';
+        k[n++] = (char)fmt;
+    }
+    return dl_prune_note(st, txn, kind, k, n, now_ms);
 }
 
 int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t job,
                  uint32_t part, uint64_t now_ms)
 {
+    enum dl_msgid_format fmt = dl_match_format(st, op);
     dl_msgid_keys keys;
     uint8_t val[12];
-    int rc = dl_msgid_canon(id, &keys);
+    int rc = dl_msgid_keys_of(id, fmt, DL_MSGID_RESP, &keys);
 
     if (rc < 0) return rc;
     cm_be64_put(val, job);
@@ -46,40 +71,57 @@ int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uin
         rc = cm_store_put(txn, st->db.msgids, k, (size_t)kl, val, sizeof(val), MDB_NOOVERWRITE);
         if (rc < 0 && rc != -EEXIST) return rc;
     }
-    return note_id(st, txn, DL_AGE_MSGID, NULL, op, id, now_ms);
+    return note_id(st, txn, DL_AGE_MSGID, NULL, op, id, (int)fmt, now_ms);
 }
 
-int dl_match_forget(dl_state *st, MDB_txn *txn, const char *op, const char *id)
+/* The msgids value under key i of keys into val (12 bytes); -ENOENT if none. */
+static int map_get(dl_state *st, MDB_txn *txn, const char *op, const dl_msgid_keys *keys, int i,
+                   uint8_t *val)
+{
+    char k[DL_MSGID_DBKEY_CAP];
+    int kl = dl_msgid_dbkey(op, keys->k[i], k, sizeof(k));
+    MDB_val v;
+    int rc = kl < 0 ? kl : cm_store_get(txn, st->db.msgids, k, (size_t)kl, &v);
+
+    if (rc < 0) return rc;
+    if (v.mv_size != 12) return -EIO;
+    memcpy(val, v.mv_data, 12);
+    return 0;
+}
+
+/* Delete the keys of the id that still map to what its first key maps to (a key that
+ * another message's id took first stays). */
+int dl_match_forget(dl_state *st, MDB_txn *txn, const char *op, const char *id,
+                    enum dl_msgid_format fmt)
 {
     dl_msgid_keys keys;
-    int rc = dl_msgid_canon(id, &keys);
+    uint8_t mine[12], val[12];
+    int rc = dl_msgid_keys_of(id, fmt, DL_MSGID_RESP, &keys);
 
+    if (rc == 0) rc = map_get(st, txn, op, &keys, 0, mine);
     for (int i = 0; rc == 0 && i < keys.n; i++) {
         char k[DL_MSGID_DBKEY_CAP];
         int kl = dl_msgid_dbkey(op, keys.k[i], k, sizeof(k));
-        rc = kl < 0 ? kl : cm_store_del(txn, st->db.msgids, k, (size_t)kl);
+        rc = kl < 0 ? kl : map_get(st, txn, op, &keys, i, val);
+        if (rc == 0 && memcmp(val, mine, 12) == 0)
+            rc = cm_store_del(txn, st->db.msgids, k, (size_t)kl);
         rc = rc == -ENOENT ? 0 : rc;
     }
-    return rc;
+    return rc == -ENOENT ? 0 : rc;
 }
 
 int dl_match_find(dl_state *st, MDB_txn *txn, const char *op, const char *id, uint64_t *job,
                   uint32_t *part)
 {
     dl_msgid_keys keys;
-    int rc = dl_msgid_canon(id, &keys);
+    uint8_t b[12];
+    int rc = dl_msgid_keys_of(id, dl_match_format(st, op), DL_MSGID_RECEIPT, &keys);
 
     if (rc < 0) return rc;
     for (int i = 0; i < keys.n; i++) {
-        char k[DL_MSGID_DBKEY_CAP];
-        int kl = dl_msgid_dbkey(op, keys.k[i], k, sizeof(k));
-        MDB_val v;
-        if (kl < 0) return kl;
-        rc = cm_store_get(txn, st->db.msgids, k, (size_t)kl, &v);
+        rc = map_get(st, txn, op, &keys, i, b);
         if (rc == -ENOENT) continue;
         if (rc < 0) return rc;
-        if (v.mv_size != 12) return -EIO;
-        const uint8_t *b = v.mv_data;
         *job = cm_be64_get(b);
         *part = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
         return 0;
@@ -103,7 +145,7 @@ int dl_match_early_put(dl_state *st, MDB_txn *txn, const char *op, const char *i
 {
     dl_msgid_keys keys;
     uint64_t seq;
-    int rc = dl_msgid_canon(id, &keys);
+    int rc = dl_msgid_keys_of(id, dl_match_format(st, op), DL_MSGID_RECEIPT, &keys);
 
     if (rc < 0) return rc;
     rc = cm_store_next_seq(txn, st->db.meta, "early", &seq);
@@ -114,7 +156,7 @@ int dl_match_early_put(dl_state *st, MDB_txn *txn, const char *op, const char *i
     }
     uint8_t s[8];
     cm_be64_put(s, seq);
-    return rc < 0 ? rc : note_id(st, txn, DL_AGE_EARLY, s, op, id, now_ms);
+    return rc < 0 ? rc : note_id(st, txn, DL_AGE_EARLY, s, op, id, -1, now_ms);
 }
 
 static int early_push(dl_early **v, size_t *n, uint64_t seq, const MDB_val *val)
@@ -168,12 +210,13 @@ void dl_match_early_free(dl_early *e, size_t n)
     free(e);
 }
 
-/* Delete every entry of early receipt `seq` (stored under the keys of `rid`). */
+/* Delete every entry of early receipt `seq` (stored under the keys of `rid` in the
+ * format of that time: all the keys it may have had are tried, seq makes them its own). */
 static int early_delete(dl_state *st, MDB_txn *txn, const char *op, const char *rid, uint64_t seq)
 {
     dl_msgid_keys keys;
 
-    if (dl_msgid_canon(rid, &keys) < 0) return 0;
+    if (dl_msgid_keys_any(rid, &keys) < 0) return 0;
     for (int i = 0; i < keys.n; i++) {
         char k[DL_MSGID_DBKEY_CAP + 9];
         int kl = early_key(op, keys.k[i], seq, k, sizeof(k));
@@ -203,7 +246,7 @@ int dl_match_early_take(dl_state *st, MDB_txn *txn, const char *op, const char *
                         size_t *n)
 {
     dl_msgid_keys keys;
-    int rc = dl_msgid_canon(id, &keys);
+    int rc = dl_msgid_keys_of(id, dl_match_format(st, op), DL_MSGID_RESP, &keys);
 
     *out = NULL;
     *n = 0;
@@ -225,16 +268,18 @@ int dl_match_early_drop(dl_state *st, MDB_txn *txn, const char *op, const char *
                         dl_early *out, int *found)
 {
     dl_msgid_keys keys;
-    char k[DL_MSGID_DBKEY_CAP + 9];
     MDB_val v;
-    int kl, rc = dl_msgid_canon(id, &keys);
+    int rc = dl_msgid_keys_any(id, &keys);
 
     *found = 0;
     out->payload = NULL;
     if (rc < 0) return rc;
-    kl = early_key(op, keys.k[0], seq, k, sizeof(k));
-    if (kl < 0) return kl;
-    rc = cm_store_get(txn, st->db.early, k, (size_t)kl, &v);
+    rc = -ENOENT;
+    for (int i = 0; rc == -ENOENT && i < keys.n; i++) { /* stored under some of them */
+        char k[DL_MSGID_DBKEY_CAP + 9];
+        int kl = early_key(op, keys.k[i], seq, k, sizeof(k));
+        rc = kl < 0 ? kl : cm_store_get(txn, st->db.early, k, (size_t)kl, &v);
+    }
     if (rc == -ENOENT) return 0; /* matched (and deleted) already */
     if (rc < 0) return rc;
     out->seq = seq;

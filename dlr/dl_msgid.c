@@ -7,6 +7,22 @@
 #include <stdio.h>
 #include <string.h>
 
+/* How one side of one format reads an id. */
+enum reading { R_AUTO, R_HEX, R_DEC, R_TEXT };
+
+static const struct {
+    const char *name;
+    enum reading side[2]; /* by enum dl_msgid_side */
+} FORMATS[] = {
+    [DL_MSGID_AUTO] = {"auto", {R_AUTO, R_AUTO}},
+    [DL_MSGID_HEX] = {"hex", {R_HEX, R_HEX}},
+    [DL_MSGID_DECIMAL] = {"decimal", {R_DEC, R_DEC}},
+    [DL_MSGID_HEX_RESP_DECIMAL_RECEIPT] = {"hex_resp_decimal_receipt", {R_HEX, R_DEC}},
+    [DL_MSGID_TEXT] = {"text", {R_TEXT, R_TEXT}},
+};
+
+#define N_FORMATS (sizeof(FORMATS) / sizeof(FORMATS[0]))
+
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9') return c - '0';
@@ -30,30 +46,99 @@ static int parse_num(const char *s, unsigned base, size_t maxlen, uint64_t *v)
     return 0;
 }
 
-int dl_msgid_canon(const char *id, dl_msgid_keys *out)
+/* low: the id lower-cased; *norm points into it past the leading zeros. */
+static int lower(const char *id, char *low, const char **norm)
 {
-    char low[DL_MSGID_MAX + 1];
-    const char *t;
-    size_t i, n;
-    uint64_t v;
+    size_t n = id ? strlen(id) : 0;
 
-    out->n = 0;
-    n = id ? strlen(id) : 0;
     if (n == 0 || n > DL_MSGID_MAX) return -EINVAL;
-    for (i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)id[i];
         if (c < 0x21 || c > 0x7e) return -EINVAL;
         low[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
     }
     low[n] = '\0';
-    for (t = low; *t == '0' && t[1] != '\0'; t++)
+    for (*norm = low; **norm == '0' && (*norm)[1] != '\0'; (*norm)++)
         ;
-    snprintf(out->k[out->n++], DL_MSGID_KEY_CAP, "t:%s", t);
-    if (parse_num(t, 16, 16, &v) == 0)
-        snprintf(out->k[out->n++], DL_MSGID_KEY_CAP, "n:%" PRIu64, v);
-    if (parse_num(t, 10, 20, &v) == 0)
-        snprintf(out->k[out->n++], DL_MSGID_KEY_CAP, "n:%" PRIu64, v);
     return 0;
+}
+
+/* Add "prefix" + s unless it is there already. */
+static void add(dl_msgid_keys *out, const char *prefix, const char *s)
+{
+    char k[DL_MSGID_KEY_CAP];
+
+    snprintf(k, sizeof(k), "%s%s", prefix, s);
+    for (int i = 0; i < out->n; i++)
+        if (strcmp(out->k[i], k) == 0) return;
+    memcpy(out->k[out->n++], k, sizeof(k));
+}
+
+/* Add "n:" + the value of norm in base; 0 if it is not such a number. */
+static int add_num(dl_msgid_keys *out, const char *norm, unsigned base)
+{
+    char d[24];
+    uint64_t v;
+
+    if (parse_num(norm, base, base == 16 ? 16 : 20, &v) < 0) return 0;
+    snprintf(d, sizeof(d), "%" PRIu64, v);
+    add(out, "n:", d);
+    return 1;
+}
+
+int dl_msgid_keys_of(const char *id, enum dl_msgid_format fmt, enum dl_msgid_side side,
+                     dl_msgid_keys *out)
+{
+    char low[DL_MSGID_MAX + 1];
+    const char *norm;
+    int rc = lower(id, low, &norm);
+
+    out->n = 0;
+    if (rc < 0) return rc;
+    if ((unsigned)fmt >= N_FORMATS || (side != DL_MSGID_RESP && side != DL_MSGID_RECEIPT))
+        return -EINVAL;
+    switch (FORMATS[fmt].side[side]) {
+    case R_AUTO:
+        add(out, "t:", norm);
+        add_num(out, norm, 16);
+        add_num(out, norm, 10);
+        break;
+    case R_HEX:
+        if (!add_num(out, norm, 16)) add(out, "t:", norm);
+        break;
+    case R_DEC:
+        if (!add_num(out, norm, 10)) add(out, "t:", norm);
+        break;
+    case R_TEXT:
+        add(out, "t:", low);
+        break;
+    }
+    return 0;
+}
+
+int dl_msgid_canon(const char *id, dl_msgid_keys *out)
+{
+    return dl_msgid_keys_of(id, DL_MSGID_AUTO, DL_MSGID_RESP, out);
+}
+
+int dl_msgid_keys_any(const char *id, dl_msgid_keys *out)
+{
+    char low[DL_MSGID_MAX + 1];
+    const char *norm;
+    int rc = lower(id, low, &norm);
+
+    out->n = 0;
+    if (rc < 0) return rc;
+    add(out, "t:", norm);
+    add_num(out, norm, 16);
+    add_num(out, norm, 10);
+    add(out, "t:", low);
+    return 0;
+}
+
+const char *dl_msgid_format_name(enum dl_msgid_format fmt)
+{
+    return (unsigned)fmt < N_FORMATS ? FORMATS[fmt].name : "?";
 }
 
 int dl_msgid_dbkey(const char *op, const char *key, char *out, size_t cap)

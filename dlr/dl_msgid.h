@@ -2,37 +2,72 @@
  * the part it reports on although SMSCs write the same id differently in
  * submit_sm_resp and in the receipt (hex vs decimal, leading zeros, case).
  *
- * Rule (SPEC 8, LIBRARIES "Known SMPP field trouble"): an id has up to three keys,
- *   "t:" + the id lower-cased, leading '0's removed ("0" if nothing is left) — always;
- *   "n:" + the decimal value of the id read as hexadecimal — when it is 1 to 16 hex
- *          digits (after removing leading zeros);
- *   "n:" + the decimal value of the id read as decimal — when it is 1 to 20 decimal
- *          digits (after removing leading zeros) and fits in 64 bits.
+ * Rule (SPEC 8, LIBRARIES "Known SMPP field trouble"). Let `low` be the id
+ * lower-cased and `norm` be low without its leading '0's ("0" if nothing is left).
+ * The keys of an id depend on the operator's message_id_format (enum dl_msgid_format,
+ * in the order of cm_config.h's enum cm_msgid_format) and on the side the id comes
+ * from (submit_sm_resp or receipt):
+ *   auto (both sides, dl_msgid_canon):
+ *     "t:" + norm — always;
+ *     "n:" + the decimal value of norm read as hexadecimal — when it is 1 to 16 hex
+ *            digits;
+ *     "n:" + the decimal value of norm read as decimal — when it is 1 to 20 decimal
+ *            digits and fits in 64 bits.
+ *   hex (both sides): one key, "n:" + the value read as hexadecimal, so "16" is 0x16;
+ *   decimal (both sides): one key, "n:" + the value read as decimal;
+ *   hex_resp_decimal_receipt: as hex on the submit_sm_resp side, as decimal on the
+ *     receipt side;
+ *     (for these three, an id that is not such a number has the one key "t:" + norm)
+ *   text (both sides): one key, "t:" + low (case-insensitive, leading zeros count).
  * The submitted id is stored under all its keys; a receipt's id is looked up under
- * its keys, "t:" first. So "1A2B" in submit_sm_resp matches "6699", "06699", "1a2b"
- * and "00001A2B" in receipts, and "6699" matches "1a2b". Two different messages of
- * one operator could only be confused when one SMSC mixes both notations and the
- * numbers collide; the first stored mapping then wins (MDB_NOOVERWRITE).
+ * its keys, in order. So under auto "1A2B" in submit_sm_resp matches "6699", "06699",
+ * "1a2b" and "00001A2B" in receipts, and "6699" matches "1a2b"; two different messages
+ * can then collide when their ids read alike in the other notation (hex "10" and
+ * decimal "16" share "n:16"), and the first stored mapping wins (MDB_NOOVERWRITE). A
+ * pinned format reads each id one way only: within one format, two ids share a key
+ * only when they name the same number (or the same text).
+ *
+ * dl_msgid_keys_any() gives every key any format could have given the id, on either
+ * side (at most DL_MSGID_KEYS): to delete entries whose key also holds a unique
+ * sequence number, whatever format wrote them.
  *
  * Pure, no allocation. Errors: -EINVAL for an empty id, one over DL_MSGID_MAX bytes,
- * or bytes outside printable ASCII (0x21..0x7e). */
+ * bytes outside printable ASCII (0x21..0x7e), or an unknown format or side. */
 #ifndef DL_MSGID_H
 #define DL_MSGID_H
 
 #include <stddef.h>
 
 #define DL_MSGID_MAX 64
-#define DL_MSGID_KEYS 3
+#define DL_MSGID_KEYS 4
 #define DL_MSGID_KEY_CAP (DL_MSGID_MAX + 3)
 /* A database key: operator name, a NUL, the key. */
 #define DL_MSGID_DBKEY_CAP (256 + DL_MSGID_KEY_CAP)
+
+/* Same values as enum cm_msgid_format (this file stays free of common/ for the fuzz
+ * target; dl_match converts). */
+enum dl_msgid_format {
+    DL_MSGID_AUTO,
+    DL_MSGID_HEX,
+    DL_MSGID_DECIMAL,
+    DL_MSGID_HEX_RESP_DECIMAL_RECEIPT,
+    DL_MSGID_TEXT,
+    DL_MSGID_FORMATS
+};
+enum dl_msgid_side { DL_MSGID_RESP, DL_MSGID_RECEIPT };
 
 typedef struct {
     char k[DL_MSGID_KEYS][DL_MSGID_KEY_CAP];
     int n;
 } dl_msgid_keys;
 
+int dl_msgid_keys_of(const char *id, enum dl_msgid_format fmt, enum dl_msgid_side side,
+                     dl_msgid_keys *out);
+/* The keys under "auto" (either side). */
 int dl_msgid_canon(const char *id, dl_msgid_keys *out);
+int dl_msgid_keys_any(const char *id, dl_msgid_keys *out);
+/* The configuration name of fmt ("auto", "hex", ...), "?" if unknown. */
+const char *dl_msgid_format_name(enum dl_msgid_format fmt);
 /* operator "\0" key into out; returns the length, or -EINVAL if it does not fit or
  * the operator name is empty or over 255 bytes. */
 int dl_msgid_dbkey(const char *op, const char *key, char *out, size_t cap);

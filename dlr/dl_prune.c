@@ -41,12 +41,19 @@ static int drop_unmatched(dl_state *st, MDB_txn *txn, const uint8_t *k, size_t n
     return ignore_missing(cm_store_del(txn, st->db.unmatched, k, n));
 }
 
-/* k: operator \0 id (not NUL-terminated). */
-static int split_id(const uint8_t *k, size_t n, char *op, char *id)
+/* k: operator \0 id [\0 format byte] (not NUL-terminated); *fmt is auto when the
+ * note has no format (notes written before message_id_format existed). */
+static int split_id(const uint8_t *k, size_t n, char *op, char *id, enum dl_msgid_format *fmt)
 {
     const uint8_t *nul = memchr(k, '\0', n);
     size_t ol = nul != NULL ? (size_t)(nul - k) : 0, il = nul != NULL ? n - ol - 1 : 0;
 
+    *fmt = DL_MSGID_AUTO;
+    if (il >= 2 && nul[il - 1] == '\0') { /* nul[il] is the last byte: the format */
+        if (nul[il] >= DL_MSGID_FORMATS) return -1;
+        *fmt = (enum dl_msgid_format)nul[il];
+        il -= 2;
+    }
     if (nul == NULL || ol == 0 || ol > 255 || il == 0 || il > 64) return -1;
     memcpy(op, k, ol + 1);
     memcpy(id, nul + 1, il);
@@ -57,9 +64,12 @@ static int split_id(const uint8_t *k, size_t n, char *op, char *id)
 static int drop_msgid(dl_state *st, MDB_txn *txn, const uint8_t *k, size_t n, uint64_t now_ms)
 {
     char op[256], id[65];
+    enum dl_msgid_format fmt;
+    int rc;
 
-    if (split_id(k, n, op, id) < 0) return 0; /* not ours to read: just forget the note */
-    return ignore_missing(dl_match_forget(st, txn, op, id));
+    if (split_id(k, n, op, id, &fmt) < 0) return 0; /* not ours to read: forget the note */
+    rc = dl_match_forget(st, txn, op, id, fmt);
+    return rc == -EINVAL ? 0 : ignore_missing(rc);
 }
 
 static int drop_early(dl_state *st, MDB_txn *txn, const uint8_t *k, size_t n, uint64_t now_ms)
@@ -67,8 +77,9 @@ static int drop_early(dl_state *st, MDB_txn *txn, const uint8_t *k, size_t n, ui
     char op[256], id[65];
     dl_early e;
     int found = 0, rc;
+    enum dl_msgid_format fmt; /* none in early notes: dl_match_early_drop tries every key */
 
-    if (n < 8 || split_id(k + 8, n - 8, op, id) < 0) return 0;
+    if (n < 8 || split_id(k + 8, n - 8, op, id, &fmt) < 0) return 0;
     rc = dl_match_early_drop(st, txn, op, id, cm_be64_get(k), &e, &found);
     if (rc == 0 && found) {
         cm_warn("receipt %s/%s never matched a RESULT: moved to unmatched", op, id);

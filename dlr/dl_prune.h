@@ -6,8 +6,9 @@
  * kind(1) BE64(at_ms) key. dl_prune_run() walks each kind from its oldest note while
  * at_ms + keep <= now_ms, deletes the thing and its note:
  *   DL_AGE_SEEN       key = handoff key: seen[key]                       (keep.seen_ms)
- *   DL_AGE_MSGID      key = operator \0 message id: the msgids entries of that id
- *                     (every dl_msgid key)                               (keep.msgid_ms)
+ *   DL_AGE_MSGID      key = operator \0 message id \0 format (one byte, enum
+ *                     dl_msgid_format; notes without it are "auto"): the msgids entries
+ *                     of that id (its dl_msgid keys in that format)      (keep.msgid_ms)
  *   DL_AGE_EARLY      key = BE64(early seq) operator \0 message id: a receipt still
  *                     waiting in `early` for its RESULT moves to `unmatched` (with a
  *                     warning); one matched already is gone             (keep.msgid_ms)

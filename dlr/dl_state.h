@@ -6,9 +6,10 @@
  *   recipients are all final already (rejected, blacklisted, or RESULTs that came
  *   first) gets its final receipt at once. Duplicate, dry-run and rejected
  *   submissions have no final receipt.
- * - RESULT: SUBMITTED maps each part's SMSC message id (dl_msgid keys) to the job and
- *   matches the receipts kept in `early`; FAILED ends the recipient (SMPP error);
- *   RETRY changes nothing (the router sends the job again).
+ * - RESULT: SUBMITTED maps each part's SMSC message id (dl_msgid keys, in the
+ *   operator's message_id_format: dl_match) to the job and matches the receipts kept
+ *   in `early`; FAILED ends the recipient (SMPP error); RETRY changes nothing (the
+ *   router sends the job again).
  * - DELIVER: parses the receipt (dl_receipt), finds the part by (operator, id) and
  *   updates it; a receipt whose RESULT is not there yet is kept in `early`, one
  *   without a usable id in `unmatched`. A multi-part SMS is delivered when all its
@@ -38,6 +39,7 @@
 #ifndef DL_STATE_H
 #define DL_STATE_H
 
+#include "cm_config.h"
 #include "cm_store.h"
 
 #include <lmdb.h>
@@ -75,6 +77,7 @@ typedef struct {
 
 typedef struct {
     dl_dbs db;
+    const cm_config *cfg;     /* operators' message_id_format (dl_match); NULL = all auto */
     const char *from;         /* dlr.from */
     const char *domain;       /* the gateway's mail domain (answer hint of replies), NULL = none */
     uint64_t validity_ms;     /* used when ACCEPTED has no expires_ms */

@@ -16,6 +16,7 @@
 #include "cm_config.h"
 #include "cm_log.h"
 #include "dl_ctx.h"
+#include "dl_match.h"
 #include "dl_rec.h"
 
 #include <curl/curl.h>
@@ -67,6 +68,17 @@ static void set_periods(dl_state *st, const cm_config *cfg)
             cfg->dlr.expiry_grace_s, cfg->dlr.seen_retention_days,
             (uint64_t)(st->keep.msgid_ms / DAY_MS), cfg->dlr.submission_retention_days,
             cfg->dlr.unmatched_retention_days);
+}
+
+/* Receipts match message ids in each operator's message_id_format (dl_match). */
+static void set_id_formats(dl_state *st, const cm_config *cfg)
+{
+    st->cfg = cfg;
+    for (size_t i = 0; i < cfg->n_operators; i++) {
+        enum dl_msgid_format f = dl_match_format(st, cfg->operators[i].name);
+        if (f != DL_MSGID_AUTO)
+            cm_info("operator %s: message ids %s", cfg->operators[i].name, dl_msgid_format_name(f));
+    }
 }
 
 static void store_failed(int err, void *arg)
@@ -188,6 +200,7 @@ int main(int argc, char **argv)
     c.loop = uv_default_loop();
     c.cfg = cfg;
     set_periods(&c.st, cfg);
+    set_id_formats(&c.st, cfg);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) cm_log_fatal("curl_global_init failed");
     c.zctx = zmq_ctx_new();
     if (c.zctx == NULL) cm_log_fatal("zmq_ctx_new failed");
