@@ -1,4 +1,5 @@
-/* rt_dlr_out: the router's durable outbox towards dlr (ACCEPTED events).
+/* rt_dlr_out: the router's durable outbox towards dlr (ACCEPTED events, MO_REPLY
+ * events, and a copy of every RESULT from the egress).
  *
  * rt_dlr_out_put() writes the message under its key in the batch transaction and
  * queues it on the dlr link once the batch is committed; rt_dlr_out_resume() re-sends

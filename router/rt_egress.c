@@ -3,6 +3,7 @@
 #include "cm_commit_ack.h"
 #include "cm_log.h"
 #include "rt_ctx.h"
+#include "rt_dlr_out.h"
 #include "rt_feed.h"
 #include "rt_mo.h"
 
@@ -21,7 +22,10 @@ static void on_credit(rt_ctx *ctx, const cm_peer *from, const void *payload, siz
     cm_arena_free(arena);
 }
 
-static int apply_result(rt_ctx *ctx, MDB_txn *txn, const void *payload, size_t len)
+/* Applies a RESULT to the queue, and keeps a copy in the outbox to dlr under the same
+ * key: the egress sends it to dlr too, but holds it only in memory, and an egress that
+ * dies while dlr is away must not take dlr's copy with it (dlr applies a key once). */
+static int apply_result(rt_ctx *ctx, MDB_txn *txn, const char *key, const void *payload, size_t len)
 {
     cm_arena *arena = NULL;
     cm_msg_result r;
@@ -39,7 +43,7 @@ static int apply_result(rt_ctx *ctx, MDB_txn *txn, const void *payload, size_t l
                     : r.status == CM_RESULT_RETRY   ? "to retry"
                                                     : "failed",
                     r.reason[0] ? ": " : "", r.reason);
-        rc = rc < 0 ? rc : 0;
+        rc = rc < 0 ? rc : rt_dlr_out_put(ctx, txn, key, payload, len);
     } else {
         cm_warn("malformed result from an egress dropped");
         rc = 0;
@@ -73,7 +77,7 @@ void rt_egress_item(cm_hub *h, const cm_peer *from, const char *key, const void 
     MDB_txn *txn = cm_store_batch_txn(ctx->store);
     int rc = txn ? cm_commit_seen(txn, cm_store_dbi(ctx->store, RT_DB_SEEN), key) : -EIO;
     if (rc == 0)
-        rc = type == CM_MSG_RESULT ? apply_result(ctx, txn, payload, len)
+        rc = type == CM_MSG_RESULT ? apply_result(ctx, txn, key, payload, len)
                                    : apply_mo(ctx, txn, key, payload, len);
     if (rc == 0 || rc == -EEXIST) rc = cm_commit_ack(ctx->store, h, from, key, NULL, 0);
     if (rc) cm_log_fatal("queue store: %s", strerror(-rc));

@@ -500,19 +500,24 @@ static void handle_pdu(se_bind *b, const uint8_t *buf, size_t len)
 
 /* ---- time-outs ---- */
 
+/* A submit_sm unanswered in response_timeout_s: the connection is dropped, which hands
+ * every job of its window back for a retry (se_bind_close). Retrying on the same live
+ * connection would risk a duplicate SMS while no process and no connection died
+ * (SPEC §10): only a dead window may be submitted twice. */
 static void expire_window(se_bind *b, uint64_t now)
 {
-    int expired = 0;
     char job[128];
     for (int i = 0; i < b->cfg->window && b->c; i++)
         if (b->win[i].seq && b->win[i].deadline_ms <= now) {
             cm_warn("bind %s: no submit_sm_resp for seq %u within %d s (%s part %zu)", b->name,
                     b->win[i].seq, b->op->response_timeout_s,
                     job_text(b, b->win[i].job_id, job, sizeof job), b->win[i].part + 1);
-            win_answer(b, &b->win[i], SE_RESP_TIMEOUT, 0, "");
-            expired++;
+            se_bind_close(b,
+                          "submit_sm unanswered for %d s: the connection is dropped and its "
+                          "window retried",
+                          b->op->response_timeout_s);
+            return;
         }
-    if (expired && b->ops.room_cb) b->ops.room_cb(b, b->ops.arg);
 }
 
 static void enquire_link(se_bind *b, uint64_t now, uint64_t timeout)

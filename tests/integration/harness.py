@@ -182,11 +182,12 @@ accounts = ( %(accounts)s );
         return proc
 
     # gateway processes -------------------------------------------------------
-    def start(self, name, operator="opa"):
+    def start(self, name, operator="opa", wrap=()):
         """Starts one gateway process; an egress for another operator than "opa" is
-        known as "egress-<operator>" in self.procs."""
+        known as "egress-<operator>" in self.procs. wrap: a command line the process
+        runs under (e.g. ["fiu-run", "-x"])."""
         sub, binary = BINARIES[name]
-        argv = [os.path.join(BUILD, sub, binary), "-c", self.config]
+        argv = list(wrap) + [os.path.join(BUILD, sub, binary), "-c", self.config]
         key = name
         if name == "egress":
             argv += ["--operator", operator]
