@@ -47,6 +47,7 @@ struct rt_feed {
     job_list waiting, inflight, held;
     peer peers[RT_FEED_MAX_PEERS];
     int npeers;
+    unsigned next_peer; /* where the next dispatch round starts */
     uv_timer_t timer;
 };
 
@@ -321,8 +322,11 @@ static void dispatch_peer(rt_feed *f, peer *p)
 void rt_feed_dispatch_all(rt_feed *f)
 {
     if (f->ctx->draining) return;
-    for (int i = 0; i < f->npeers; i++)
-        if (f->peers[i].alive && f->peers[i].op >= 0) dispatch_peer(f, &f->peers[i]);
+    int start = f->npeers ? f->next_peer++ % f->npeers : 0; /* take turns: spread the load */
+    for (int k = 0; k < f->npeers; k++) {
+        peer *p = &f->peers[(start + k) % f->npeers];
+        if (p->alive && p->op >= 0) dispatch_peer(f, p);
+    }
 }
 
 static uint64_t retry_delay_ms(uint32_t attempt)
