@@ -2,7 +2,8 @@
  *
  * Stores owned: none (stateless: an email is answered 250 only once the router has
  *   committed it; until then the customer's MTA keeps it).
- * Binds: ingress.listen (SMTP), ingress.submission_listen (submission, AUTH).
+ * Binds: ingress.listen (SMTP), ingress.submission_listen (submission, AUTH),
+ *   ingress.metrics_listen (Prometheus, si_metrics).
  * Connects: router.listen_ingress (cm_link DEALER, SUBMIT items, key "sub:<id>").
  * Never touches: any LMDB store, the SMSCs, the smarthost.
  *
@@ -10,8 +11,8 @@
  * flight, exit 0. SIGHUP: reload the accounts' sender rules and the domain. */
 #include "cm_config.h"
 #include "cm_log.h"
-#include "cm_metrics.h"
 #include "si_ctx.h"
+#include "si_metrics.h"
 #include "si_policy.h"
 #include "si_router.h"
 #include "si_server.h"
@@ -180,7 +181,9 @@ static void start(ingress *g, const cm_config *cfg)
                           err, sizeof err) < 0)
         cm_log_fatal("TLS: %s", err);
     if (!(g->zctx = zmq_ctx_new())) cm_log_fatal("zmq_ctx_new failed");
-    if ((rc = si_router_create(g->si.loop, g->zctx, cfg->router.listen_ingress, &g->si.router)) < 0)
+    si_metrics_start(&g->si);
+    if ((rc = si_router_create(g->si.loop, g->zctx, cfg->router.listen_ingress, &g->si.metrics,
+                               &g->si.router)) < 0)
         cm_log_fatal("router link %s: %s", cfg->router.listen_ingress, strerror(-rc));
     if ((rc = si_server_start(&g->si)) < 0)
         cm_log_fatal("listen on %s: %s", cfg->ingress.listen, uv_strerror(rc));
@@ -223,16 +226,8 @@ int main(int argc, char **argv)
     g->si.loop = uv_default_loop();
     g->config_path = path;
     start(g, cfg);
-    cm_metrics *metrics;
-    const char *ml = cfg->ingress.metrics_listen;
-    int mrc = cm_metrics_create(g->si.loop, "smsgw-ingress", ml, &metrics);
-    if (mrc != 0) cm_log_fatal("metrics_listen %s: %s", ml, strerror(-mrc));
-    g->si.m_refused = cm_metrics_counter(metrics, "smsgw_ingress_refusals_total",
-                                         "SMTP sessions, commands or messages refused by a "
-                                         "limit or a check, by reason",
-                                         "reason");
     uv_run(g->si.loop, UV_RUN_DEFAULT);
-    cm_metrics_free(metrics);
+    si_metrics_stop(&g->si);
     zmq_ctx_term(g->zctx);
     si_policy_free(g->si.policy);
     cm_config_free(g->rules_cfg);

@@ -54,9 +54,9 @@ static void refuse(si_session *s, const limit *l, int rc, unsigned n)
              rc == SI_RL_RATE    ? "rate"
              : rc == SI_RL_QUOTA ? "quota"
                                  : "table_full");
-    cm_metrics_add(s->ctx->m_refused, 1, reason);
-    cm_warn("s%lu: %s %s over its %s (%u/min, %u/day): %u recipient(s) refused, from %s", s->sid,
-            l->who, l->key + 2, what, l->rate, l->quota, n, s->client_ip);
+    si_metrics_refused(&s->ctx->metrics, reason);
+    cm_warn("s%lu: %s: %s %s over its %s (%u/min, %u/day): %u recipient(s) refused, from %s",
+            s->sid, s->id, l->who, l->key + 2, what, l->rate, l->quota, n, s->client_ip);
     if (rc == SI_RL_RATE)
         si_session_reply(s, 452, "4.7.1", "%s rate limit exceeded, try again later", l->who);
     else if (rc == SI_RL_QUOTA)

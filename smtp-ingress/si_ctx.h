@@ -4,8 +4,8 @@
 #define SI_CTX_H
 
 #include "cm_config.h"
-#include "cm_metrics.h"
 #include "si_authcheck.h"
+#include "si_metrics.h"
 #include "si_mimecheck.h"
 #include "si_policy.h"
 #include "si_ratelimit.h"
@@ -39,9 +39,9 @@ typedef struct si_ctx {
     si_authcheck *checker; /* SPF/DKIM; NULL when both are "off" */
     int want_spf, want_dkim;
     unsigned auth_check_timeout_ms;
-    si_ratelimit *rates;         /* recipients per sender and per account (si_antispam.c) */
-    struct cm_metric *m_refused; /* smsgw_ingress_refusals_total{reason}, NULL if off */
-    char *read_buf; /* one read buffer shared by all sessions (reads are processed at once) */
+    si_ratelimit *rates; /* recipients per sender and per account (si_antispam.c) */
+    si_metrics metrics;  /* si_metrics.h; handles NULL when metrics are off */
+    char *read_buf;      /* one read buffer shared by all sessions (reads are processed at once) */
     struct si_session *sessions; /* all open sessions (doubly linked) */
     size_t n_sessions;
     unsigned long next_sid;

@@ -1,7 +1,7 @@
 /* si_policy: see si_policy.h. */
 #include "si_policy.h"
+#include "cm_accounts.h"
 #include "cm_address.h"
-#include "cm_sender_rules.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,30 +11,14 @@
 
 struct si_policy {
     const cm_config *cfg;
-    cm_sender_account *accounts;
-    size_t n_accounts;
+    cm_accounts *accounts; /* the accounts' sender rules */
 };
 
 void si_policy_free(si_policy *p)
 {
     if (!p) return;
-    for (size_t i = 0; i < p->n_accounts; i++)
-        cm_sender_rules_free((cm_sender_rules *)p->accounts[i].rules);
-    free(p->accounts);
+    cm_accounts_free(p->accounts);
     free(p);
-}
-
-static int build_account(const cm_config_account *a, cm_sender_account *out, char *err,
-                         size_t errlen)
-{
-    cm_sender_rules *rules = NULL;
-    int rc = cm_sender_rules_create(&rules);
-    for (size_t j = 0; rc == 0 && j < a->n_senders; j++)
-        if ((rc = cm_sender_rules_add(rules, a->senders[j])) != 0)
-            snprintf(err, errlen, "account %s: bad sender rule \"%s\"", a->name, a->senders[j]);
-    out->name = a->name;
-    out->rules = rules;
-    return rc;
 }
 
 /* An SMTP login names one account only. */
@@ -59,14 +43,9 @@ static int unique_logins(const cm_config *cfg, char *err, size_t errlen)
 int si_policy_create(const cm_config *cfg, si_policy **out, char *err, size_t errlen)
 {
     si_policy *p = calloc(1, sizeof *p);
-    if (!p || !(p->accounts = calloc(cfg->n_accounts + 1, sizeof *p->accounts))) {
-        free(p);
-        return -ENOMEM;
-    }
+    if (!p) return -ENOMEM;
     p->cfg = cfg;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < cfg->n_accounts; i++, p->n_accounts++)
-        rc = build_account(&cfg->accounts[i], &p->accounts[i], err, errlen);
+    int rc = cm_accounts_create(cfg, &p->accounts, err, errlen);
     if (rc == 0) rc = unique_logins(cfg, err, errlen);
     if (rc) {
         si_policy_free(p);
@@ -93,10 +72,10 @@ int si_policy_smtp_user(const si_policy *p, const char *user, const char **hash,
 
 void si_policy_sender(const si_policy *p, const char *addr, si_reply *r)
 {
-    size_t idx;
-    int rc = *addr ? cm_sender_rules_lookup(p->accounts, p->n_accounts, addr, &idx) : -EACCES;
-    if (rc == 0)
-        si_reply_set(r, 0, "", "%s", p->accounts[idx].name);
+    int rc = -EACCES;
+    const cm_config_account *a = *addr ? cm_accounts_find(p->accounts, addr, &rc) : NULL;
+    if (a)
+        si_reply_set(r, 0, "", "%s", a->name);
     else if (rc == -ENOTUNIQ)
         si_reply_set(r, 451, "4.3.5", "sender <%s> matches several accounts, try again later",
                      addr);

@@ -3,7 +3,7 @@
  * on"; otherwise the reply to send.
  *
  *   si_policy_sender()       MAIL FROM must be allowed by exactly one account's sender
- *                            rules (cm_sender_rules_lookup): else 550 5.7.1 "sender <x>
+ *                            rules (cm_accounts_find): else 550 5.7.1 "sender <x>
  *                            is not authorised to send SMS"; an address claimed by two
  *                            accounts is a configuration error: 451 4.3.5. <> is never
  *                            authorised.
@@ -22,9 +22,10 @@
  *                            -ENOENT if no account has it.
  *
  * Ownership: si_policy_create() borrows cfg for the life of the policy (the process's
- * read-only config) and builds one cm_sender_rules per account; on a malformed rule or
- * an SMTP login given to two accounts it returns -EINVAL and writes why into err. Strings passed to
- * the checks are borrowed for the call. No logging. */
+ * read-only config) and compiles the accounts' sender rules with cm_accounts (the same
+ * rule sets as the router's); on a malformed rule or an SMTP login given to two
+ * accounts it returns -EINVAL and writes why into err. Strings passed to the checks
+ * are borrowed for the call. No logging. */
 #ifndef SI_POLICY_H
 #define SI_POLICY_H
 

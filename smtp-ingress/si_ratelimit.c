@@ -101,14 +101,23 @@ static entry *get(si_ratelimit *rl, const char *key, unsigned rate, uint64_t now
     return e;
 }
 
+/* The key's entry brought up to now, or NULL with *rc: SI_RL_OK when the key has no
+ * limit (nothing is tracked), SI_RL_FULL, -ENOMEM. */
+static entry *current(si_ratelimit *rl, const char *key, unsigned rate, unsigned quota,
+                      uint64_t now_ms, int *rc)
+{
+    *rc = SI_RL_OK;
+    entry *e = rate || quota ? get(rl, key, rate, now_ms, rc) : NULL;
+    if (e) refresh(e, rate, now_ms);
+    return e;
+}
+
 int si_ratelimit_check(si_ratelimit *rl, const char *key, unsigned rate, unsigned quota, unsigned n,
                        uint64_t now_ms)
 {
     int rc;
-    if (!rate && !quota) return SI_RL_OK;
-    entry *e = get(rl, key, rate, now_ms, &rc);
+    entry *e = current(rl, key, rate, quota, now_ms, &rc);
     if (!e) return rc;
-    refresh(e, rate, now_ms);
     if (rate && e->tokens < (double)(n < rate ? n : rate)) return SI_RL_RATE;
     if (quota && (uint64_t)e->day_count + n > quota) return SI_RL_QUOTA;
     return SI_RL_OK;
@@ -118,10 +127,8 @@ int si_ratelimit_take(si_ratelimit *rl, const char *key, unsigned rate, unsigned
                       uint64_t now_ms)
 {
     int rc;
-    if (!rate && !quota) return SI_RL_OK;
-    entry *e = get(rl, key, rate, now_ms, &rc);
+    entry *e = current(rl, key, rate, quota, now_ms, &rc);
     if (!e) return rc;
-    refresh(e, rate, now_ms);
     if (rate) e->tokens -= n;
     if (quota) e->day_count += n; /* a key without quota is at rest once refilled */
     return SI_RL_OK;

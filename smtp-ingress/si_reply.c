@@ -6,16 +6,22 @@
 #include <stdio.h>
 #include <string.h>
 
+void si_reply_vset(si_reply *r, int code, const char *enhanced, const char *fmt, va_list ap)
+{
+    r->code = code;
+    snprintf(r->enhanced, sizeof r->enhanced, "%s", enhanced ? enhanced : "");
+    vsnprintf(r->text, sizeof r->text, fmt, ap);
+    r->submission[0] = '\0';
+    for (char *p = r->text; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
+}
+
 void si_reply_set(si_reply *r, int code, const char *enhanced, const char *fmt, ...)
 {
     va_list ap;
-    r->code = code;
-    snprintf(r->enhanced, sizeof r->enhanced, "%s", enhanced ? enhanced : "");
     va_start(ap, fmt);
-    vsnprintf(r->text, sizeof r->text, fmt, ap);
+    si_reply_vset(r, code, enhanced, fmt, ap);
     va_end(ap);
-    for (char *p = r->text; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
 }
 
 size_t si_reply_format(const si_reply *r, char out[SI_REPLY_LINE_MAX])

@@ -15,12 +15,14 @@ struct si_router {
     cm_link *link;
     cm_map *reqs;
     uv_loop_t *loop;
+    si_metrics *mt;
 };
 
 struct si_router_req {
     si_router *rt;
     uv_timer_t timer;
     char key[64];
+    uint64_t start_ns; /* uv_hrtime() at si_router_submit */
     si_router_done_cb done;
     void *arg;
 };
@@ -39,8 +41,10 @@ static void req_drop(si_router_req *q)
     uv_close((uv_handle_t *)&q->timer, req_free_cb);
 }
 
-static void req_finish(si_router_req *q, const si_reply *r)
+static void req_finish(si_router_req *q, const si_reply *r, enum si_submit_result result)
 {
+    uint64_t now = uv_hrtime();
+    si_metrics_submission(q->rt->mt, result, (double)(now - q->start_ns) / 1e9, now / 1000000u);
     si_router_done_cb done = q->done;
     void *arg = q->arg;
     req_drop(q);
@@ -67,6 +71,7 @@ static void decode_reply(const char *key, const void *body, size_t len, si_reply
         snprintf(enh, sizeof enh, "%u.0.0", m.smtp_code / 100);
         int ok = si_reply_enhanced_ok((int)m.smtp_code, m.enhanced);
         si_reply_set(r, (int)m.smtp_code, ok ? m.enhanced : enh, "%s", m.text);
+        snprintf(r->submission, sizeof r->submission, "%s", m.submission);
     }
     cm_arena_free(arena);
 }
@@ -81,7 +86,7 @@ static void on_ack(cm_link *l, const char *key, const void *body, size_t len, vo
         return;
     }
     decode_reply(key, body, len, &r);
-    req_finish(q, &r);
+    req_finish(q, &r, r.code < 400 ? SI_SUB_COMMITTED : SI_SUB_REFUSED);
 }
 
 static void on_oneway(cm_link *l, const void *msg, size_t len, void *arg)
@@ -95,7 +100,7 @@ static void on_timeout(uv_timer_t *t)
     si_reply r;
     cm_warn("router did not acknowledge %s in time", q->key);
     temp_failure(&r);
-    req_finish(q, &r);
+    req_finish(q, &r, SI_SUB_ROUTER_TIMEOUT);
 }
 
 /* A bind address ("tcp://" then "*" or "0.0.0.0", then ":port") -> loopback. */
@@ -111,7 +116,8 @@ static void connect_endpoint(const char *in, char *out, size_t cap)
     snprintf(out, cap, "%s", in);
 }
 
-int si_router_create(uv_loop_t *loop, void *zctx, const char *endpoint, si_router **out)
+int si_router_create(uv_loop_t *loop, void *zctx, const char *endpoint, si_metrics *mt,
+                     si_router **out)
 {
     char ep[512];
     si_router *rt = calloc(1, sizeof *rt);
@@ -128,6 +134,7 @@ int si_router_create(uv_loop_t *loop, void *zctx, const char *endpoint, si_route
                       .msg_cb = on_oneway,
                       .arg = rt};
     rt->loop = loop;
+    rt->mt = mt;
     int rc = cm_link_create(loop, zctx, &o, &rt->link);
     if (rc < 0) {
         cm_map_free(rt->reqs);
@@ -161,6 +168,7 @@ int si_router_submit(si_router *rt, const char *id, const void *payload, size_t 
     q->rt = rt;
     q->done = done;
     q->arg = arg;
+    q->start_ns = uv_hrtime();
     snprintf(q->key, sizeof q->key, "sub:%s", id);
     int rc = cm_map_put(rt->reqs, q->key, q, NULL);
     if (rc == 0 && (rc = cm_link_send(rt->link, q->key, payload, len)) < 0)

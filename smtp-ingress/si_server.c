@@ -113,10 +113,10 @@ static void timer_cb(uv_timer_t *t)
     } else if (kind == SI_T_CHECK) {
         si_check_timeout(s);
     } else if (kind == SI_T_DATA) {
-        cm_info("s%lu: DATA deadline passed after %zu octets in %llu ms (from %s)", s->sid,
-                s->data.len, (unsigned long long)(uv_now(s->ctx->loop) - s->data_start),
+        cm_info("s%lu: %s: DATA deadline passed after %zu octets in %llu ms (from %s)", s->sid,
+                s->id, s->data.len, (unsigned long long)(uv_now(s->ctx->loop) - s->data_start),
                 s->client_ip);
-        cm_metrics_add(s->ctx->m_refused, 1, "data_timeout");
+        si_metrics_refused(&s->ctx->metrics, "data_timeout");
         si_session_reset(s);
         si_session_abort(s, 421, "4.4.2",
                          "timeout exceeded while receiving data, closing connection");
@@ -190,6 +190,7 @@ static void tls_input(si_session *s, const uint8_t *p, size_t n)
     int rc = si_tls_feed(s->tls, p, n, on_plain, s);
     if (!s->tls_logged && si_tls_done(s->tls)) {
         s->tls_logged = 1;
+        si_metrics_tls(&s->ctx->metrics);
         cm_info("s%lu: TLS with %s: %s", s->sid, s->client_ip,
                 si_tls_describe(s->tls, desc, sizeof desc));
     }
@@ -252,7 +253,7 @@ static int too_many(si_session *s)
         same += strcmp(o->client_ip, s->client_ip) == 0;
     if (ctx->n_sessions <= ctx->lim.max_sessions && same <= ctx->lim.max_sessions_per_ip) return 0;
     int total = ctx->n_sessions > ctx->lim.max_sessions;
-    cm_metrics_add(ctx->m_refused, 1, total ? "sessions" : "sessions_per_ip");
+    si_metrics_refused(&s->ctx->metrics, total ? "sessions" : "sessions_per_ip");
     cm_warn("s%lu: too many sessions%s, refusing %s", s->sid, total ? "" : " from this address",
             s->client_ip);
     si_session_abort(s, 421, "4.7.0",
@@ -279,6 +280,7 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
     peer_name(s);
+    si_metrics_session(&ctx->metrics, s->submission);
     if (too_many(s)) return;
     cm_info("s%lu: connection from %s", s->sid, s->client_ip);
     if (ctx->lim.greet_wait_ms) {
@@ -297,7 +299,7 @@ void si_conn_greet(si_session *s)
     if (uv_fileno((uv_handle_t *)&s->tcp, &fd) == 0 &&
         recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1) {
         cm_warn("s%lu: %s talked before the greeting, refused", s->sid, s->client_ip);
-        cm_metrics_add(s->ctx->m_refused, 1, "pregreet");
+        si_metrics_refused(&s->ctx->metrics, "pregreet");
         si_session_abort(s, 554, "5.5.1", "protocol error: commands sent before the greeting");
         return;
     }

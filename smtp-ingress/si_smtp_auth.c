@@ -78,8 +78,10 @@ static void after_cb(uv_work_t *w, int status)
             (s->auth_user = strdup(j->user))) {
             cm_info("s%lu: authenticated as %s (account %s) from %s", s->sid, j->user, j->account,
                     s->client_ip);
+            si_metrics_auth(&s->ctx->metrics, SI_AUTH_OK);
             si_session_reply(s, 235, "2.7.0", "authentication successful");
         } else {
+            si_metrics_auth(&s->ctx->metrics, SI_AUTH_FAILED);
             cm_warn("s%lu: authentication failed for \"%s\" from %s", s->sid, j->user,
                     s->client_ip);
             si_session_reply(s, 535, "5.7.8", "authentication credentials invalid");
@@ -98,6 +100,13 @@ void si_auth_detach(si_session *s)
     s->auth_job = NULL;
 }
 
+static void tempfail(si_session *s)
+{
+    si_metrics_auth(&s->ctx->metrics, SI_AUTH_TEMPFAIL);
+    si_session_reply(s, 454, "4.7.0", "temporary authentication failure");
+    auth_done(s);
+}
+
 static void check(si_session *s, const char *user, const char *pass)
 {
     const char *hash = DUMMY_HASH, *account = "";
@@ -105,8 +114,7 @@ static void check(si_session *s, const char *user, const char *pass)
     if (j) j->known = si_policy_smtp_user(s->ctx->policy, user, &hash, &account) == 0;
     if (!j || !(j->hash = strdup(hash))) {
         free(j);
-        si_session_reply(s, 454, "4.7.0", "temporary authentication failure");
-        auth_done(s);
+        tempfail(s);
         return;
     }
     snprintf(j->user, sizeof j->user, "%s", user);
@@ -117,8 +125,7 @@ static void check(si_session *s, const char *user, const char *pass)
     if (uv_queue_work(s->ctx->loop, &j->work, work_cb, after_cb) < 0) {
         free(j->hash);
         free(j);
-        si_session_reply(s, 454, "4.7.0", "temporary authentication failure");
-        auth_done(s);
+        tempfail(s);
         return;
     }
     s->auth_job = j;

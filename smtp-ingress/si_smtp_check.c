@@ -78,21 +78,22 @@ static int content_refused(si_session *s, const verdict *v)
     const struct cm_config_ingress *in = &s->ctx->cfg->ingress;
     if (v->rspamd_rc < 0) {
         int tempfail = strcmp(in->rspamd_on_error, "tempfail") == 0;
-        cm_warn("s%lu: rspamd check of <%s> failed (%s): %s", s->sid, s->mail_from, v->err,
-                tempfail ? "451" : "accepted unchecked");
-        cm_metrics_add(s->ctx->m_refused, tempfail, "rspamd_unavailable");
-        if (tempfail)
+        cm_warn("s%lu: %s: rspamd check of <%s> failed (%s): %s", s->sid, s->id, s->mail_from,
+                v->err, tempfail ? "451" : "accepted unchecked");
+        if (tempfail) {
+            si_metrics_refused(&s->ctx->metrics, "rspamd_unavailable");
             si_session_reply(s, 451, "4.7.1", "content check unavailable, try again later");
+        }
         return tempfail;
     }
     if (v->score <= v->threshold) {
-        cm_info("s%lu: rspamd score %.2f for <%s> (threshold %.2f)", s->sid, v->score, s->mail_from,
-                v->threshold);
+        cm_info("s%lu: %s: rspamd score %.2f for <%s> (threshold %.2f)", s->sid, s->id, v->score,
+                s->mail_from, v->threshold);
         return 0;
     }
-    cm_warn("s%lu: message from <%s> (%s) refused as spam: rspamd score %.2f over %.2f", s->sid,
-            s->mail_from, s->client_ip, v->score, v->threshold);
-    cm_metrics_add(s->ctx->m_refused, 1, "spam");
+    cm_warn("s%lu: %s: message from <%s> (%s) refused as spam: rspamd score %.2f over %.2f", s->sid,
+            s->id, s->mail_from, s->client_ip, v->score, v->threshold);
+    si_metrics_refused(&s->ctx->metrics, "spam");
     si_session_reply(s, 550, "5.7.1", "message refused as spam (score %.1f)", v->score);
     return 1;
 }
@@ -136,7 +137,7 @@ void si_check_timeout(si_session *s)
     si_check_job *j = s->check_job;
     char err[64];
     if (!j) return;
-    cm_warn("s%lu: checks of <%s> not done after %u ms: temperror", s->sid, s->mail_from,
+    cm_warn("s%lu: %s: checks of <%s> not done after %u ms: temperror", s->sid, s->id, s->mail_from,
             s->ctx->auth_check_timeout_ms);
     snprintf(err, sizeof err, "no answer within %u ms", s->ctx->auth_check_timeout_ms);
     verdict v = {j->want_spf ? CM_AUTH_TEMPERROR : CM_AUTH_NONE,
@@ -153,14 +154,12 @@ void si_check_timeout(si_session *s)
 static int copy_envelope(si_check_job *j, const si_session *s, const char *from)
 {
     const char *at = strrchr(from, '@');
-    char qid[32];
-    snprintf(qid, sizeof qid, "s%lu", s->sid);
     j->ip = strdup(s->client_ip);
     j->helo = strdup(s->helo);
     j->mail_from = strdup(s->mail_from ? s->mail_from : "");
     j->from_domain = strdup(at ? at + 1 : "");
     j->user = strdup(s->auth_user ? s->auth_user : "");
-    j->queue_id = strdup(qid);
+    j->queue_id = strdup(s->id); /* rspamd's Queue-Id: the submit id of our log lines */
     j->rcpts = calloc(s->n_rcpts + 1, sizeof *j->rcpts);
     int ok =
         j->ip && j->helo && j->mail_from && j->from_domain && j->user && j->queue_id && j->rcpts;

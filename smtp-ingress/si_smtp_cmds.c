@@ -2,7 +2,9 @@
  * in which states the verb is allowed (RFC 5321 4.1.4 sequencing; 503 5.5.1 else). */
 #include "si_smtp_session.h"
 #include "cm_log.h"
+#include "si_submit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,6 +44,7 @@ static void cmd_ehlo(si_session *s, const si_cmd *c)
     if (s->submission && s->tls && !s->auth_account)
         si_sbuf_add(&s->out, "250-AUTH PLAIN LOGIN\r\n", 22);
     si_sbuf_add(&s->out, "250 ENHANCEDSTATUSCODES\r\n", 25);
+    si_metrics_reply(&s->ctx->metrics, 250); /* one multi-line reply */
 }
 
 /* The submission listener sends mail for authenticated logins only (RFC 6409). */
@@ -51,6 +54,22 @@ static int needs_auth(si_session *s)
     si_session_reply(s, 530, "5.7.0",
                      s->tls ? "authentication required" : "must issue a STARTTLS command first");
     return 1;
+}
+
+/* The transaction's submit id, which every log line about it carries from MAIL on
+ * (and the router keys the submission by). 0, or -1 with 451 sent. */
+static int new_id(si_session *s)
+{
+    char id[SI_ID_LEN + 1];
+    int rc = si_submit_new_id(id);
+    if (rc == 0) {
+        snprintf(s->id, sizeof s->id, "%s", id);
+        return 0;
+    }
+    cm_warn("s%lu: no submit id for <%s>: %s", s->sid, s->mail_from, strerror(-rc));
+    si_session_reset(s);
+    si_session_reply(s, 451, "4.3.0", "temporary failure, try again later");
+    return -1;
 }
 
 static void cmd_mail(si_session *s, const si_cmd *c)
@@ -77,7 +96,8 @@ static void cmd_mail(si_session *s, const si_cmd *c)
         si_session_reply(s, 452, "4.3.1", "insufficient system storage");
         return;
     }
-    cm_debug("s%lu: sender <%s> is account %s", s->sid, addr, r.text);
+    if (new_id(s) < 0) return;
+    cm_debug("s%lu: %s: sender <%s> is account %s", s->sid, s->id, addr, r.text);
     si_session_enter(s, SI_ST_MAIL);
     si_session_reply(s, 250, "2.1.0", "sender OK");
 }
@@ -108,8 +128,8 @@ static void cmd_rcpt(si_session *s, const si_cmd *c)
     }
     si_policy_rcpt(s->ctx->policy, c->arg, c->source_route, &r);
     if (r.code) {
-        cm_info("s%lu: refused recipient <%s> from <%s>: %d %s", s->sid, c->arg, s->mail_from,
-                r.code, r.text);
+        cm_info("s%lu: %s: refused recipient <%s> from <%s>: %d %s", s->sid, s->id, c->arg,
+                s->mail_from, r.code, r.text);
         si_session_send_reply(s, &r);
         return;
     }

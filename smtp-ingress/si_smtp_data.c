@@ -36,8 +36,8 @@ static int scan_error(si_session *s)
         si_session_reply(s, 452, "4.3.1", "insufficient system storage");
         break;
     }
-    cm_info("s%lu: message from <%s> refused while reading (error %d)", s->sid, s->mail_from,
-            (int)s->data.err);
+    cm_info("s%lu: %s: message from <%s> refused while reading (error %d)", s->sid, s->id,
+            s->mail_from, (int)s->data.err);
     return -1;
 }
 
@@ -45,8 +45,8 @@ static void on_router_reply(void *arg, const si_reply *r)
 {
     si_session *s = arg;
     s->req = NULL;
-    cm_info("s%lu: %s from <%s>: %d %s %s", s->sid, s->id, s->mail_from, r->code, r->enhanced,
-            r->text);
+    cm_info("s%lu: %s from <%s>%s%s: %d %s %s", s->sid, s->id, s->mail_from,
+            r->submission[0] ? ", submission " : "", r->submission, r->code, r->enhanced, r->text);
     si_session_send_reply(s, r);
     si_session_reset(s);
     si_session_enter(s, SI_ST_GREETED);
@@ -71,13 +71,12 @@ static int submit(si_session *s, const si_mail *mail, uint8_t spf, uint8_t dkim)
                        .spf = spf,
                        .dkim = dkim};
     cm_wbuf w = {0};
-    int rc = si_submit_new_id(env.id);
-    if (rc == 0) rc = si_submit_encode(&env, mail, &w);
+    snprintf(env.id, sizeof env.id, "%s", s->id); /* given at MAIL (si_smtp_cmds.c) */
+    int rc = si_submit_encode(&env, mail, &w);
     if (rc == 0)
         rc = si_router_submit(s->ctx->router, env.id, w.data, w.len, s->ctx->router_timeout_ms,
                               on_router_reply, s, &s->req);
     if (rc == 0) {
-        snprintf(s->id, sizeof s->id, "%s", env.id);
         static const char *const verdict[] = {"none", "pass", "fail", "temperror"};
         cm_info("s%lu: %s from <%s> to %zu recipient(s), %zu bytes, spf %s, dkim %s%s%s, sent "
                 "to the router",
@@ -85,7 +84,7 @@ static int submit(si_session *s, const si_mail *mail, uint8_t spf, uint8_t dkim)
                 s->auth_account ? ", login of account " : "",
                 s->auth_account ? s->auth_account : "");
     } else {
-        cm_warn("s%lu: cannot submit to the router: %s", s->sid, strerror(-rc));
+        cm_warn("s%lu: %s: cannot submit to the router: %s", s->sid, s->id, strerror(-rc));
         si_session_reply(s, 451, "4.3.0", "temporary failure, try again later");
     }
     cm_wbuf_free(&w);
@@ -100,7 +99,7 @@ static int mime_limits(si_session *s, const uint8_t *data, size_t len)
     int rc = si_mime_check(data, len, l, &st);
     if (rc == SI_MIMECHK_OK) return 0;
     static const char *const reasons[] = {"", "header_size", "mime_depth", "mime_parts"};
-    cm_metrics_add(s->ctx->m_refused, 1, rc > 0 && rc <= 3 ? reasons[rc] : "no_memory");
+    si_metrics_refused(&s->ctx->metrics, rc > 0 && rc <= 3 ? reasons[rc] : "no_memory");
     if (rc == SI_MIMECHK_HEADER)
         si_session_reply(s, 552, "5.3.4", "message header size exceeds limit (%zu octets)",
                          l->max_header_size);
@@ -110,9 +109,9 @@ static int mime_limits(si_session *s, const uint8_t *data, size_t len)
         si_session_reply(s, 554, "5.6.0", "too many MIME parts (limit %u)", l->max_parts);
     else
         si_session_reply(s, 452, "4.3.1", "insufficient system storage");
-    cm_warn("s%lu: message from <%s> (%s) refused: MIME limit %d (depth %u, parts %u, header "
-            "%zu)",
-            s->sid, s->mail_from, s->client_ip, rc, st.depth, st.parts, st.header);
+    cm_warn("s%lu: %s: message from <%s> (%s) refused: MIME limit %d (depth %u, parts %u, "
+            "header %zu)",
+            s->sid, s->id, s->mail_from, s->client_ip, rc, st.depth, st.parts, st.header);
     return -EMSGSIZE;
 }
 
@@ -125,7 +124,8 @@ static int prepare(si_session *s, const uint8_t *data, size_t len, si_mail *mail
     if (mime_limits(s, data, len) < 0) return -EMSGSIZE;
     int rc = si_mime_parse(data, len, mail);
     if (rc < 0) {
-        cm_warn("s%lu: message from <%s> unusable: %s", s->sid, s->mail_from, strerror(-rc));
+        cm_warn("s%lu: %s: message from <%s> unusable: %s", s->sid, s->id, s->mail_from,
+                strerror(-rc));
         si_session_reply(s, rc == -ENOMEM ? 452 : 554, rc == -ENOMEM ? "4.3.1" : "5.6.0",
                          rc == -ENOMEM ? "insufficient system storage"
                                        : "message could not be parsed");
@@ -133,7 +133,8 @@ static int prepare(si_session *s, const uint8_t *data, size_t len, si_mail *mail
     }
     si_policy_header_from(s->mail_from, mail->from, mail->n_from, &r);
     if (r.code) {
-        cm_info("s%lu: From: <%s> but MAIL FROM:<%s>: refused", s->sid, mail->from, s->mail_from);
+        cm_info("s%lu: %s: From: <%s> but MAIL FROM:<%s>: refused", s->sid, s->id, mail->from,
+                s->mail_from);
         si_session_send_reply(s, &r);
         return -EPERM;
     }

@@ -68,7 +68,7 @@ void si_session_free(si_session *s)
 {
     si_ctx *ctx = s->ctx;
     if (s->req) { /* the client went away while the router was asked */
-        cm_info("s%lu: client left before the router answered %s", s->sid, s->id);
+        cm_info("s%lu: %s: client left before the router answered", s->sid, s->id);
         si_router_cancel(s->req);
     }
     if (s->auth_job) si_auth_detach(s);
@@ -94,6 +94,7 @@ void si_session_send_reply(si_session *s, const si_reply *r)
     size_t n = si_reply_format(r, line);
     if (r->code >= 400) cm_debug("s%lu: > %.*s", s->sid, (int)(n > 2 ? n - 2 : n), line);
     if (r->code >= 400 && r->code != 421) s->errors++;
+    si_metrics_reply(&s->ctx->metrics, r->code);
     si_sbuf_add(&s->out, line, n);
 }
 
@@ -101,10 +102,8 @@ void si_session_reply(si_session *s, int code, const char *enhanced, const char 
 {
     si_reply r;
     va_list ap;
-    r.code = code;
-    snprintf(r.enhanced, sizeof r.enhanced, "%s", enhanced);
     va_start(ap, fmt);
-    vsnprintf(r.text, sizeof r.text, fmt, ap);
+    si_reply_vset(&r, code, enhanced, fmt, ap);
     va_end(ap);
     si_session_send_reply(s, &r);
 }
@@ -204,7 +203,7 @@ static size_t data_step(si_session *s, const uint8_t *p, size_t n)
         si_smtp_data_end(s);
     } else if (rc == SI_DATA_BARE_LF || rc == SI_DATA_BARE_CR) {
         const char *what = rc == SI_DATA_BARE_LF ? "LF" : "CR";
-        cm_warn("s%lu: bare %s in message data from %s", s->sid, what, s->client_ip);
+        cm_warn("s%lu: %s: bare %s in message data from %s", s->sid, s->id, what, s->client_ip);
         si_session_reset(s);
         si_session_reply(s, 550, "5.5.2", "bare %s not allowed in message, closing connection",
                          what);
@@ -222,7 +221,7 @@ static int error_limits(si_session *s, unsigned errors_before)
     if (s->errors == errors_before || s->state == SI_ST_CLOSING) return 0;
     if (s->errors >= l->hard_error_limit) {
         cm_warn("s%lu: %u errors from %s, closing", s->sid, s->errors, s->client_ip);
-        cm_metrics_add(s->ctx->m_refused, 1, "hard_error_limit");
+        si_metrics_refused(&s->ctx->metrics, "hard_error_limit");
         si_session_reset(s);
         si_session_abort(s, 421, "4.7.0", "too many errors, closing connection");
         return 1;

@@ -24,6 +24,7 @@
 #include "si_mime.h"
 #include "si_reply.h"
 #include "si_router.h"
+#include "si_submit.h"
 #include "si_text.h"
 #include "si_tls.h"
 
@@ -104,7 +105,7 @@ typedef struct si_session {
     si_router_req *req;
     struct si_check_job *check_job; /* SPF/DKIM running for check_mail */
     si_mail check_mail;
-    char id[40];
+    char id[SI_ID_LEN + 1]; /* the transaction's submit id, from MAIL on ("" outside) */
     struct si_session *prev, *next;
 } si_session;
 

@@ -1,28 +1,24 @@
 /* si_text: see si_text.h. */
 #include "si_text.h"
+#include "cm_buf.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The growth and the failure model are cm_wbuf's (cm_put_raw), plus a NUL not counted. */
 void si_sbuf_add(si_sbuf *b, const char *s, size_t n)
 {
     if (b->err) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->err = -ENOMEM;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    if (n) memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    cm_wbuf w = {.data = (uint8_t *)b->p, .len = b->len, .cap = b->cap};
+    cm_put_raw(&w, s, n);
+    cm_put_u8(&w, 0);
+    b->p = (char *)w.data;
+    b->cap = w.cap;
+    b->err = w.err;
+    if (!w.err)
+        b->len = w.len - 1;
+    else if (b->p)
+        b->p[b->len] = '\0'; /* as it was */
 }
 
 void si_sbuf_addc(si_sbuf *b, char c)

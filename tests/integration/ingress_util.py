@@ -1,7 +1,8 @@
 """Helpers of the smtp-ingress integration tests (test_ingress_*.py): a gateway of just
 the router and the ingress with extra `ingress` keys, raw-socket SMTP sessions whose
-bytes can be split across writes and paced, and the count of submissions the router
-received (its log lines "submission N from <...>" and "submit ID from <...> refused")."""
+bytes can be split across writes and paced, the count of submissions the router
+received (its log lines "submission N from <...>" and "submit ID from <...> refused"),
+and the ingress's /metrics read back as {label value: number} per metric."""
 import contextlib
 import os
 import re
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import gateway, wait_until  # noqa: E402
@@ -131,3 +133,14 @@ def crypt_hash(password):
     """A crypt(3) SHA-512 hash made by another tool than the gateway (openssl passwd)."""
     return subprocess.run(["openssl", "passwd", "-6", password], check=True, timeout=30,
                           capture_output=True, text=True).stdout.strip()
+
+
+def metric(port, name):
+    """The series of one metric on the /metrics page served on port, as {label value:
+    value} for a metric with one label ({"": value} for one without)."""
+    text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5).read()
+    out = {}
+    for m in re.finditer(r'^%s(?:\{[a-z_]+="([^"]*)"\})? (\S+)$' % re.escape(name),
+                         text.decode(), re.M):
+        out[m.group(1) or ""] = float(m.group(2))
+    return out

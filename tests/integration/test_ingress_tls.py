@@ -5,7 +5,8 @@ self-signed certificate is made at test time with the openssl CLI. Checks: mail 
 TLS on the MX listener; the submission listener wants STARTTLS before AUTH and AUTH
 before MAIL; a login sends as its account whatever MAIL FROM says (the router logs that
 account); a wrong password is 535 5.7.8; plaintext pipelined behind STARTTLS is
-discarded (CVE-2011-0411); the session starts again after STARTTLS (EHLO needed)."""
+discarded (CVE-2011-0411); the session starts again after STARTTLS (EHLO needed). The
+handshakes, AUTH results and sessions per listener are counted in the metrics."""
 import os
 import socket
 import ssl
@@ -15,7 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import free_port, run, wait_until  # noqa: E402
 from ingress_util import (RCPT, SENDER, crypt_hash, ingress_gateway, make_cert,  # noqa: E402
-                          parse_replies, router_count, set_ingress_keys,
+                          metric, parse_replies, router_count, set_ingress_keys,
                           start_router_ingress, wait_router_count)
 
 PASSWORD = "correct horse battery"
@@ -30,9 +31,10 @@ class Tls:
     def __init__(self, gw):
         self.gw = gw
         cert, key = make_cert(gw.dir)
-        self.sub = free_port()
+        self.sub, self.mport = free_port(), free_port()
         set_ingress_keys(gw, tls_cert_file=cert, tls_key_file=key,
-                         submission_listen="127.0.0.1:%d" % self.sub)
+                         submission_listen="127.0.0.1:%d" % self.sub,
+                         metrics_listen="127.0.0.1:%d" % self.mport)
         start_router_ingress(gw)
 
     def swaks(self, port, *args):
@@ -54,6 +56,7 @@ def test_swaks_tls_on_mx():
         assert "<~  250 2.0.0" in out, out  # "<~": swaks read it over TLS
         assert wait_router_count(gw, 1) == 1
         assert "TLS with 127.0.0.1: TLSv1.3" in gw.procs["ingress"].text()
+        assert metric(t.mport, "smsgw_ingress_tls_sessions_total") == {"": 1}
 
 
 def test_swaks_auth_on_submission():
@@ -75,6 +78,10 @@ def test_swaks_auth_on_submission():
                           "--auth-password", PASSWORD, "--from", "ops@elsewhere.test")
         assert rc != 0 and "<~* 535 5.7.8" in out, out
         assert wait_router_count(gw, 2) == 2
+        assert metric(t.mport, "smsgw_ingress_auth_total") == {"ok": 2, "failed": 2,
+                                                                "tempfail": 0}
+        assert metric(t.mport, "smsgw_ingress_tls_sessions_total") == {"": 4}
+        assert metric(t.mport, "smsgw_smtp_sessions_total")["submission"] == 4
 
 
 class Raw:
