@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "metrics_check.h"
+
 #include "cm_metrics.h"
 #include "dl_mail.h"
 #include "dl_metrics.h"
@@ -20,27 +22,6 @@
 #ifndef SMSGW_TEST_DATA
 #define SMSGW_TEST_DATA "tests/unit/data"
 #endif
-
-static char *render(dl_metrics *mt)
-{
-    cm_wbuf w = {0};
-    char *s;
-
-    cm_metrics_render_text(mt->m, &w);
-    assert_int_equal(w.err, 0);
-    s = strndup((const char *)w.data, w.len);
-    assert_non_null(s);
-    cm_wbuf_free(&w);
-    return s;
-}
-
-static void assert_line(const char *text, const char *line)
-{
-    char want[256];
-
-    snprintf(want, sizeof(want), "\n%s\n", line);
-    if (strstr(text, want) == NULL) fail_msg("line \"%s\" not in:\n%s", line, text);
-}
 
 static void test_rendered_values(void **state)
 {
@@ -56,11 +37,11 @@ static void test_rendered_values(void **state)
     memset(&c, 0, sizeof(c));
     memset(&o, 0, sizeof(o));
     dl_metrics_update(&mt, &c, &o, 0, 0.0);
-    t = render(&mt);
-    assert_line(t, "smsgw_dlr_receipts_total{result=\"intermediate\"} 0");
-    assert_line(t, "smsgw_dlr_final_total{outcome=\"blacklisted\"} 0");
-    assert_line(t, "smsgw_dlr_mails_total{kind=\"reply\",result=\"dead\"} 0");
-    assert_line(t, "smsgw_dlr_outbox_mails 0");
+    t = mc_render(mt.m);
+    mc_assert_line(t, "smsgw_dlr_receipts_total{result=\"intermediate\"} 0");
+    mc_assert_line(t, "smsgw_dlr_final_total{outcome=\"blacklisted\"} 0");
+    mc_assert_line(t, "smsgw_dlr_mails_total{kind=\"reply\",result=\"dead\"} 0");
+    mc_assert_line(t, "smsgw_dlr_outbox_mails 0");
     assert_null(strstr(t, "kind=\"other\""));
     free(t);
     c.receipts[DL_RECEIPT_MATCHED] = 7;
@@ -77,24 +58,24 @@ static void test_rendered_values(void **state)
     o.by_kind[DL_KIND_REPLY][DL_MAIL_SENT] = 1;
     o.by_kind[DL_KIND_OTHER][DL_MAIL_DEAD] = 1;
     dl_metrics_update(&mt, &c, &o, 12, 42.5);
-    t = render(&mt);
-    assert_line(t, "smsgw_dlr_receipts_total{result=\"matched\"} 7");
-    assert_line(t, "smsgw_dlr_receipts_total{result=\"early\"} 2");
-    assert_line(t, "smsgw_dlr_receipts_total{result=\"unmatched\"} 1");
-    assert_line(t, "smsgw_dlr_receipts_total{result=\"intermediate\"} 3");
-    assert_line(t, "smsgw_dlr_final_total{outcome=\"delivered\"} 5");
-    assert_line(t, "smsgw_dlr_final_total{outcome=\"undelivered\"} 4");
-    assert_line(t, "smsgw_dlr_final_total{outcome=\"expired\"} 3");
-    assert_line(t, "smsgw_dlr_final_total{outcome=\"rejected\"} 2");
-    assert_line(t, "smsgw_dlr_final_total{outcome=\"blacklisted\"} 1");
-    assert_line(t, "smsgw_dlr_mails_total{kind=\"acceptance\",result=\"sent\"} 10");
-    assert_line(t, "smsgw_dlr_mails_total{kind=\"final\",result=\"retry\"} 6");
-    assert_line(t, "smsgw_dlr_mails_total{kind=\"reply\",result=\"sent\"} 1");
-    assert_line(t, "smsgw_dlr_mails_total{kind=\"other\",result=\"dead\"} 1");
-    assert_line(t, "smsgw_dlr_outbox_mails 12");
-    assert_line(t, "smsgw_dlr_outbox_oldest_seconds 42.5");
-    assert_line(t, "# TYPE smsgw_dlr_final_total counter");
-    assert_line(t, "# TYPE smsgw_dlr_outbox_oldest_seconds gauge");
+    t = mc_render(mt.m);
+    mc_assert_line(t, "smsgw_dlr_receipts_total{result=\"matched\"} 7");
+    mc_assert_line(t, "smsgw_dlr_receipts_total{result=\"early\"} 2");
+    mc_assert_line(t, "smsgw_dlr_receipts_total{result=\"unmatched\"} 1");
+    mc_assert_line(t, "smsgw_dlr_receipts_total{result=\"intermediate\"} 3");
+    mc_assert_line(t, "smsgw_dlr_final_total{outcome=\"delivered\"} 5");
+    mc_assert_line(t, "smsgw_dlr_final_total{outcome=\"undelivered\"} 4");
+    mc_assert_line(t, "smsgw_dlr_final_total{outcome=\"expired\"} 3");
+    mc_assert_line(t, "smsgw_dlr_final_total{outcome=\"rejected\"} 2");
+    mc_assert_line(t, "smsgw_dlr_final_total{outcome=\"blacklisted\"} 1");
+    mc_assert_line(t, "smsgw_dlr_mails_total{kind=\"acceptance\",result=\"sent\"} 10");
+    mc_assert_line(t, "smsgw_dlr_mails_total{kind=\"final\",result=\"retry\"} 6");
+    mc_assert_line(t, "smsgw_dlr_mails_total{kind=\"reply\",result=\"sent\"} 1");
+    mc_assert_line(t, "smsgw_dlr_mails_total{kind=\"other\",result=\"dead\"} 1");
+    mc_assert_line(t, "smsgw_dlr_outbox_mails 12");
+    mc_assert_line(t, "smsgw_dlr_outbox_oldest_seconds 42.5");
+    mc_assert_line(t, "# TYPE smsgw_dlr_final_total counter");
+    mc_assert_line(t, "# TYPE smsgw_dlr_outbox_oldest_seconds gauge");
     free(t);
     cm_metrics_free(m);
 }
@@ -102,37 +83,13 @@ static void test_rendered_values(void **state)
 /* Every smsgw_dlr_ family has a row "| `name` |" in docs/operations.md. */
 static void test_documented(void **state)
 {
-    static const char *const NAMES[] = {"smsgw_dlr_receipts_total", "smsgw_dlr_final_total",
-                                        "smsgw_dlr_mails_total", "smsgw_dlr_outbox_mails",
-                                        "smsgw_dlr_outbox_oldest_seconds"};
-    char path[512], row[128], *doc;
     cm_metrics *m = NULL;
     dl_metrics mt;
-    long n;
-    FILE *f;
     (void)state;
 
-    snprintf(path, sizeof(path), "%s/../../../docs/operations.md", SMSGW_TEST_DATA);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    doc = calloc(1, (size_t)n + 1);
-    assert_non_null(doc);
-    assert_int_equal(fread(doc, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
     assert_int_equal(cm_metrics_create_local("smsgw-dlr", &m), 0);
     dl_metrics_register(&mt, m);
-    char *t = render(&mt);
-    for (size_t i = 0; i < sizeof(NAMES) / sizeof(NAMES[0]); i++) {
-        snprintf(row, sizeof(row), "# TYPE %s ", NAMES[i]);
-        assert_non_null(strstr(t, row));
-        snprintf(row, sizeof(row), "| `%s` |", NAMES[i]);
-        if (strstr(doc, row) == NULL) fail_msg("%s has no row in docs/operations.md", NAMES[i]);
-    }
-    free(t);
-    free(doc);
+    assert_int_equal(mc_documented(m, "smsgw_dlr_"), 5);
     cm_metrics_free(m);
 }
 

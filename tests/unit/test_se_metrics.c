@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "metrics_check.h"
+
 #include "cm_metrics.h"
 #include "se_ctx.h"
 #include "se_metrics.h"
@@ -22,39 +24,6 @@
 #ifndef SMSGW_TEST_DATA
 #define SMSGW_TEST_DATA "tests/unit/data"
 #endif
-
-static char *render(cm_metrics *m)
-{
-    cm_wbuf w = {0};
-    char *s;
-
-    cm_metrics_render_text(m, &w);
-    assert_int_equal(w.err, 0);
-    s = strndup((const char *)w.data, w.len);
-    assert_non_null(s);
-    cm_wbuf_free(&w);
-    return s;
-}
-
-static void assert_line(const char *text, const char *line)
-{
-    char want[256];
-
-    snprintf(want, sizeof(want), "\n%s\n", line);
-    if (strstr(text, want) == NULL) fail_msg("line \"%s\" not in:\n%s", line, text);
-}
-
-/* Lines of the text that start with prefix. */
-static int count_lines(const char *text, const char *prefix)
-{
-    int n = 0;
-    char want[256];
-
-    snprintf(want, sizeof(want), "\n%s", prefix);
-    for (const char *p = strstr(text, want); p; p = strstr(p + 1, want))
-        n++;
-    return n;
-}
 
 static void test_bind_classes(void **state)
 {
@@ -129,10 +98,10 @@ static void test_rendered_values(void **state)
     se_metrics_register(&mt, m, "orange");
     memset(&st, 0, sizeof(st));
     se_metrics_update(&mt, &st);
-    t = render(m);
+    t = mc_render(m);
     for (size_t i = 0; i < sizeof(ZERO_LINES) / sizeof(ZERO_LINES[0]); i++)
-        assert_line(t, ZERO_LINES[i]);
-    assert_int_equal(count_lines(t, "smsgw_egress_submit_errors_total{"), 0);
+        mc_assert_line(t, ZERO_LINES[i]);
+    assert_int_equal(mc_count_lines(t, "smsgw_egress_submit_errors_total{"), 0);
     free(t);
 
     st = (se_metrics_stats){.binds = {3, 1, 2},
@@ -154,31 +123,12 @@ static void test_rendered_values(void **state)
     se_metrics_deliver(&mt, 1);
     se_metrics_deliver(&mt, 1);
     se_metrics_deliver(&mt, 0);
-    t = render(m);
+    t = mc_render(m);
     for (size_t i = 0; i < sizeof(VALUE_LINES) / sizeof(VALUE_LINES[0]); i++)
-        assert_line(t, VALUE_LINES[i]);
-    assert_int_equal(count_lines(t, "smsgw_egress_submit_errors_total{"), 3);
+        mc_assert_line(t, VALUE_LINES[i]);
+    assert_int_equal(mc_count_lines(t, "smsgw_egress_submit_errors_total{"), 3);
     free(t);
     cm_metrics_free(m);
-}
-
-static char *read_doc(void)
-{
-    char path[512], *doc;
-    long n;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/../../../docs/operations.md", SMSGW_TEST_DATA);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    doc = calloc(1, (size_t)n + 1);
-    assert_non_null(doc);
-    assert_int_equal(fread(doc, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return doc;
 }
 
 /* Every smsgw_egress_ family rendered has a row "| `name` |" in docs/operations.md. */
@@ -186,24 +136,11 @@ static void test_documented(void **state)
 {
     cm_metrics *m = NULL;
     se_metrics mt;
-    char row[160], *doc = read_doc(), *t;
-    int families = 0;
     (void)state;
 
     assert_int_equal(cm_metrics_create_local("smsgw-egress", &m), 0);
     se_metrics_register(&mt, m, "orange");
-    t = render(m);
-    for (const char *p = strstr(t, "# TYPE smsgw_egress_"); p;
-         p = strstr(p + 1, "# TYPE smsgw_egress_")) {
-        const char *name = p + strlen("# TYPE "), *end = strchr(name, ' ');
-        assert_non_null(end);
-        snprintf(row, sizeof(row), "| `%.*s` |", (int)(end - name), name);
-        if (strstr(doc, row) == NULL) fail_msg("%s has no row in docs/operations.md", row);
-        families++;
-    }
-    assert_int_equal(families, 12);
-    free(t);
-    free(doc);
+    assert_int_equal(mc_documented(m, "smsgw_egress_"), 12);
     cm_metrics_free(m);
 }
 
