@@ -18,40 +18,16 @@ struct cm_blacklist {
     MDB_dbi dbi;
 };
 
-static int err_of(int rc)
-{
-    return rc == 0               ? 0
-           : rc == MDB_NOTFOUND  ? -ENOENT
-           : rc == MDB_MAP_FULL  ? -ENOSPC
-           : rc == MDB_KEYEXIST  ? -EEXIST
-           : rc > 0 && rc < 1000 ? -rc
-                                 : -EIO;
-}
-
 int cm_blacklist_open(const char *state_dir, int readonly, cm_blacklist **out)
 {
-    char dir[4096];
-    MDB_txn *txn;
+    static const char *const no_names[] = {NULL};
     cm_blacklist *b = calloc(1, sizeof *b);
     if (!b) return -ENOMEM;
-    snprintf(dir, sizeof dir, "%s/blacklist", state_dir);
-    int made = readonly ? 0 : cm_mkdir_p(dir);
-    if (made) {
-        free(b);
-        return made;
-    }
-    int rc = mdb_env_create(&b->env);
-    if (!rc) rc = mdb_env_set_mapsize(b->env, CM_BLACKLIST_MAP);
-    if (!rc) rc = mdb_env_open(b->env, dir, MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0640);
-    if (!rc) rc = mdb_txn_begin(b->env, NULL, readonly ? MDB_RDONLY : 0, &txn);
-    if (!rc) {
-        rc = mdb_dbi_open(txn, NULL, 0, &b->dbi);
-        rc = rc ? (mdb_txn_abort(txn), rc) : mdb_txn_commit(txn);
-    }
+    int rc = cm_store_open_shared(state_dir, "blacklist", CM_BLACKLIST_MAP, readonly, no_names,
+                                  &b->env, &b->dbi);
     if (rc) {
-        if (b->env) mdb_env_close(b->env);
         free(b);
-        return err_of(rc);
+        return rc;
     }
     *out = b;
     return 0;
@@ -82,21 +58,21 @@ static int put(MDB_txn *txn, MDB_dbi dbi, const char *account, const char *e164,
     memcpy(val, &at_ms, 8);
     memcpy(val + 8, origin, olen);
     MDB_val k = {(size_t)n, key}, v = {8 + olen, val};
-    return err_of(mdb_put(txn, dbi, &k, &v, 0));
+    return cm_store_err(mdb_put(txn, dbi, &k, &v, 0));
 }
 
 int cm_blacklist_add(cm_blacklist *b, const char *account, const char *e164, uint64_t at_ms,
                      const char *origin)
 {
     MDB_txn *txn;
-    int rc = err_of(mdb_txn_begin(b->env, NULL, 0, &txn));
+    int rc = cm_store_err(mdb_txn_begin(b->env, NULL, 0, &txn));
     if (rc) return rc;
     rc = put(txn, b->dbi, account, e164, at_ms, origin);
     if (rc) {
         mdb_txn_abort(txn);
         return rc;
     }
-    return err_of(mdb_txn_commit(txn));
+    return cm_store_err(mdb_txn_commit(txn));
 }
 
 int cm_blacklist_remove(cm_blacklist *b, const char *account, const char *e164)
@@ -105,15 +81,15 @@ int cm_blacklist_remove(cm_blacklist *b, const char *account, const char *e164)
     MDB_txn *txn;
     int n = make_key(account, e164, key, sizeof key);
     if (n < 0) return n;
-    int rc = err_of(mdb_txn_begin(b->env, NULL, 0, &txn));
+    int rc = cm_store_err(mdb_txn_begin(b->env, NULL, 0, &txn));
     if (rc) return rc;
     MDB_val k = {(size_t)n, key};
-    rc = err_of(mdb_del(txn, b->dbi, &k, NULL));
+    rc = cm_store_err(mdb_del(txn, b->dbi, &k, NULL));
     if (rc) {
         mdb_txn_abort(txn);
         return rc;
     }
-    return err_of(mdb_txn_commit(txn));
+    return cm_store_err(mdb_txn_commit(txn));
 }
 
 int cm_blacklist_contains(cm_blacklist *b, const char *account, const char *e164)
@@ -123,12 +99,12 @@ int cm_blacklist_contains(cm_blacklist *b, const char *account, const char *e164
     MDB_val k, v;
     int n = make_key(account, e164, key, sizeof key);
     if (n < 0) return n;
-    int rc = err_of(mdb_txn_begin(b->env, NULL, MDB_RDONLY, &txn));
+    int rc = cm_store_err(mdb_txn_begin(b->env, NULL, MDB_RDONLY, &txn));
     if (rc) return rc;
     k = (MDB_val){(size_t)n, key};
     rc = mdb_get(txn, b->dbi, &k, &v);
     mdb_txn_abort(txn);
-    return rc == 0 ? 1 : rc == MDB_NOTFOUND ? 0 : err_of(rc);
+    return rc == 0 ? 1 : rc == MDB_NOTFOUND ? 0 : cm_store_err(rc);
 }
 
 /* One import line: "number[;account]" -> normalised number and account. */
@@ -151,7 +127,7 @@ long cm_blacklist_import(cm_blacklist *b, const char *account, FILE *in, uint64_
     char line[512], e164[CM_E164_BUFSZ];
     long added = 0, lineno = 0, in_txn = 0;
     MDB_txn *txn;
-    int rc = err_of(mdb_txn_begin(b->env, NULL, 0, &txn));
+    int rc = cm_store_err(mdb_txn_begin(b->env, NULL, 0, &txn));
     *bad = 0;
     while (!rc && fgets(line, sizeof line, in)) {
         const char *acc;
@@ -164,8 +140,8 @@ long cm_blacklist_import(cm_blacklist *b, const char *account, FILE *in, uint64_
         rc = put(txn, b->dbi, acc, e164, at_ms, "import");
         added += rc == 0;
         if (!rc && ++in_txn == CM_BLACKLIST_BATCH) {
-            rc = err_of(mdb_txn_commit(txn));
-            if (!rc) rc = err_of(mdb_txn_begin(b->env, NULL, 0, &txn));
+            rc = cm_store_err(mdb_txn_commit(txn));
+            if (!rc) rc = cm_store_err(mdb_txn_begin(b->env, NULL, 0, &txn));
             in_txn = 0;
         }
     }
@@ -173,7 +149,7 @@ long cm_blacklist_import(cm_blacklist *b, const char *account, FILE *in, uint64_
         mdb_txn_abort(txn);
         return rc;
     }
-    rc = err_of(mdb_txn_commit(txn));
+    rc = cm_store_err(mdb_txn_commit(txn));
     return rc ? rc : added;
 }
 
@@ -183,9 +159,9 @@ long cm_blacklist_export(cm_blacklist *b, const char *account, FILE *out)
     MDB_cursor *cur;
     MDB_val k = {account ? strlen(account) : 0, (void *)account}, v;
     long n = 0;
-    int rc = err_of(mdb_txn_begin(b->env, NULL, MDB_RDONLY, &txn));
+    int rc = cm_store_err(mdb_txn_begin(b->env, NULL, MDB_RDONLY, &txn));
     if (rc) return rc;
-    rc = err_of(mdb_cursor_open(txn, b->dbi, &cur));
+    rc = cm_store_err(mdb_cursor_open(txn, b->dbi, &cur));
     int op = account ? MDB_SET_RANGE : MDB_FIRST;
     for (; !rc && mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
         const char *key = k.mv_data, *nl = memchr(key, '\n', k.mv_size);

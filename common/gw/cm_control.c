@@ -17,39 +17,16 @@ struct cm_control {
 
 static const char *const prefixes[] = {"hold\n", "retry\n"};
 
-static int err_of(int rc)
-{
-    return rc == 0               ? 0
-           : rc == MDB_NOTFOUND  ? -ENOENT
-           : rc == MDB_MAP_FULL  ? -ENOSPC
-           : rc > 0 && rc < 1000 ? -rc
-                                 : -EIO;
-}
-
 int cm_control_open(const char *state_dir, cm_control **out)
 {
-    char dir[4096];
-    MDB_txn *txn;
+    static const char *const no_names[] = {NULL};
     cm_control *c = calloc(1, sizeof *c);
     if (!c) return -ENOMEM;
-    snprintf(dir, sizeof dir, "%s/control", state_dir);
-    int rc = cm_mkdir_p(dir);
+    int rc =
+        cm_store_open_shared(state_dir, "control", CM_CONTROL_MAP, 0, no_names, &c->env, &c->dbi);
     if (rc) {
         free(c);
         return rc;
-    }
-    rc = mdb_env_create(&c->env);
-    if (!rc) rc = mdb_env_set_mapsize(c->env, CM_CONTROL_MAP);
-    if (!rc) rc = mdb_env_open(c->env, dir, MDB_NOTLS, 0640);
-    if (!rc) rc = mdb_txn_begin(c->env, NULL, 0, &txn);
-    if (!rc) {
-        rc = mdb_dbi_open(txn, NULL, 0, &c->dbi);
-        rc = rc ? (mdb_txn_abort(txn), rc) : mdb_txn_commit(txn);
-    }
-    if (rc) {
-        if (c->env) mdb_env_close(c->env);
-        free(c);
-        return err_of(rc);
     }
     *out = c;
     return 0;
@@ -74,13 +51,13 @@ static int write_one(cm_control *c, const char *key, size_t klen, const uint64_t
     MDB_txn *txn;
     MDB_val k = {klen, (void *)key}, v = {8, (void *)val};
     int rc = mdb_txn_begin(c->env, NULL, 0, &txn);
-    if (rc) return err_of(rc);
+    if (rc) return cm_store_err(rc);
     rc = val ? mdb_put(txn, c->dbi, &k, &v, 0) : mdb_del(txn, c->dbi, &k, NULL);
     if (rc) {
         mdb_txn_abort(txn);
-        return err_of(rc);
+        return cm_store_err(rc);
     }
-    return err_of(mdb_txn_commit(txn));
+    return cm_store_err(mdb_txn_commit(txn));
 }
 
 int cm_control_put(cm_control *c, enum cm_control_kind kind, const char *submission, uint64_t at_ms)
@@ -105,9 +82,9 @@ long cm_control_each(cm_control *c, enum cm_control_kind kind,
     size_t plen = strlen(prefixes[kind]);
     MDB_val k = {plen, (void *)prefixes[kind]}, v;
     long n = 0;
-    int rc = err_of(mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn));
+    int rc = cm_store_err(mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn));
     if (rc) return rc;
-    rc = err_of(mdb_cursor_open(txn, c->dbi, &cur));
+    rc = cm_store_err(mdb_cursor_open(txn, c->dbi, &cur));
     for (int op = MDB_SET_RANGE; !rc && mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
         char sub[128];
         uint64_t at = 0;

@@ -23,45 +23,21 @@ typedef struct {
     char op[CM_PORT_OP_MAX + 1];
 } row;
 
-static int err_of(int rc)
-{
-    return rc == 0               ? 0
-           : rc == MDB_NOTFOUND  ? -ENOENT
-           : rc == MDB_MAP_FULL  ? -ENOSPC
-           : rc > 0 && rc < 1000 ? -rc
-                                 : -EIO;
-}
-
 int cm_portability_open(const char *state_dir, int readonly, cm_portability **out)
 {
-    char dir[4096];
-    MDB_txn *txn;
-    static const char *const names[] = {"a", "b"};
+    static const char *const names[] = {"meta", "a", "b", NULL};
+    MDB_dbi dbis[3];
     cm_portability *p = calloc(1, sizeof *p);
     if (!p) return -ENOMEM;
-    snprintf(dir, sizeof dir, "%s/portability", state_dir);
-    int made = readonly ? 0 : cm_mkdir_p(dir);
-    if (made) {
-        free(p);
-        return made;
-    }
-    unsigned create = readonly ? 0 : MDB_CREATE;
-    int rc = mdb_env_create(&p->env);
-    if (!rc) rc = mdb_env_set_mapsize(p->env, CM_PORT_MAP);
-    if (!rc) rc = mdb_env_set_maxdbs(p->env, 4);
-    if (!rc) rc = mdb_env_open(p->env, dir, MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0640);
-    if (!rc) rc = mdb_txn_begin(p->env, NULL, readonly ? MDB_RDONLY : 0, &txn);
-    if (!rc) {
-        rc = mdb_dbi_open(txn, "meta", create, &p->meta);
-        for (int i = 0; i < 2 && !rc; i++)
-            rc = mdb_dbi_open(txn, names[i], create, &p->table[i]);
-        rc = rc ? (mdb_txn_abort(txn), rc) : mdb_txn_commit(txn);
-    }
+    int rc =
+        cm_store_open_shared(state_dir, "portability", CM_PORT_MAP, readonly, names, &p->env, dbis);
     if (rc) {
-        if (p->env) mdb_env_close(p->env);
         free(p);
-        return err_of(rc);
+        return rc;
     }
+    p->meta = dbis[0];
+    p->table[0] = dbis[1];
+    p->table[1] = dbis[2];
     *out = p;
     return 0;
 }
@@ -84,9 +60,9 @@ int cm_portability_lookup(cm_portability *p, const char *e164, char *op, size_t 
 {
     MDB_txn *txn;
     MDB_val k = {strlen(e164), (void *)e164}, v;
-    int rc = err_of(mdb_txn_begin(p->env, NULL, MDB_RDONLY, &txn));
+    int rc = cm_store_err(mdb_txn_begin(p->env, NULL, MDB_RDONLY, &txn));
     if (rc) return rc;
-    rc = err_of(mdb_get(txn, p->table[active(p, txn)], &k, &v));
+    rc = cm_store_err(mdb_get(txn, p->table[active(p, txn)], &k, &v));
     if (!rc && v.mv_size >= cap) rc = -ENOSPC;
     if (!rc) {
         memcpy(op, v.mv_data, v.mv_size);
@@ -100,9 +76,9 @@ long cm_portability_count(cm_portability *p)
 {
     MDB_txn *txn;
     MDB_stat st;
-    int rc = err_of(mdb_txn_begin(p->env, NULL, MDB_RDONLY, &txn));
+    int rc = cm_store_err(mdb_txn_begin(p->env, NULL, MDB_RDONLY, &txn));
     if (rc) return rc;
-    rc = err_of(mdb_stat(txn, p->table[active(p, txn)], &st));
+    rc = cm_store_err(mdb_stat(txn, p->table[active(p, txn)], &st));
     mdb_txn_abort(txn);
     return rc ? rc : (long)st.ms_entries;
 }
@@ -190,7 +166,7 @@ static int fill(cm_portability *p, MDB_dbi t, const rows *r, long *written)
     }
     if (rc) {
         mdb_txn_abort(txn);
-        return err_of(rc);
+        return cm_store_err(rc);
     }
     mdb_txn_abort(txn);
     return 0;
@@ -203,7 +179,7 @@ static int switch_to(cm_portability *p, int table)
     int rc = mdb_txn_begin(p->env, NULL, 0, &txn);
     if (!rc) rc = mdb_put(txn, p->meta, &k, &v, 0);
     rc = rc ? (mdb_txn_abort(txn), rc) : mdb_txn_commit(txn);
-    return err_of(rc);
+    return cm_store_err(rc);
 }
 
 long cm_portability_import(cm_portability *p, FILE *in, long *bad)
@@ -223,7 +199,7 @@ long cm_portability_import(cm_portability *p, FILE *in, long *bad)
     if (!rc) {
         qsort(r.v, r.n, sizeof *r.v, by_number);
         MDB_txn *txn;
-        rc = err_of(mdb_txn_begin(p->env, NULL, MDB_RDONLY, &txn));
+        rc = cm_store_err(mdb_txn_begin(p->env, NULL, MDB_RDONLY, &txn));
         int next = rc ? 0 : !active(p, txn);
         if (!rc) mdb_txn_abort(txn);
         if (!rc) rc = fill(p, p->table[next], &r, &written);

@@ -60,6 +60,37 @@ int cm_mkdir_p(const char *dir)
     return mkdir(path, 0750) != 0 && errno != EEXIST ? -errno : 0;
 }
 
+int cm_store_open_shared(const char *state_dir, const char *name, size_t map_size, int readonly,
+                         const char *const *dbnames, MDB_env **env, MDB_dbi *dbis)
+{
+    char dir[4096];
+    MDB_txn *txn;
+    unsigned ndbs = 0;
+    while (dbnames[ndbs])
+        ndbs++;
+    if (snprintf(dir, sizeof dir, "%s/%s", state_dir, name) >= (int)sizeof dir)
+        return -ENAMETOOLONG;
+    int rc = readonly ? 0 : cm_mkdir_p(dir);
+    if (rc) return rc;
+    *env = NULL;
+    rc = mdb_env_create(env);
+    if (!rc) rc = mdb_env_set_mapsize(*env, map_size);
+    if (!rc && ndbs) rc = mdb_env_set_maxdbs(*env, ndbs);
+    if (!rc) rc = mdb_env_open(*env, dir, MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0640);
+    if (!rc) rc = mdb_txn_begin(*env, NULL, readonly ? MDB_RDONLY : 0, &txn);
+    for (unsigned i = 0; !rc && i < (ndbs ? ndbs : 1); i++) {
+        rc = mdb_dbi_open(txn, ndbs ? dbnames[i] : NULL, ndbs && !readonly ? MDB_CREATE : 0,
+                          &dbis[i]);
+        if (rc) mdb_txn_abort(txn);
+    }
+    if (!rc) rc = mdb_txn_commit(txn);
+    if (rc && *env) {
+        mdb_env_close(*env);
+        *env = NULL;
+    }
+    return cm_store_err(rc);
+}
+
 static int open_dbs(cm_store *s, const char *const *names)
 {
     MDB_txn *txn;

@@ -29,6 +29,15 @@ typedef void (*cm_store_after_cb)(void *arg, int committed);
 /* Creates dir and its missing parents (mode 0750). 0 or a negative errno. */
 int cm_mkdir_p(const char *dir);
 
+/* A small environment shared by several processes (<state_dir>/<name>, e.g. the STOP
+ * lists that the router and smsgwctl both write): creates the directory unless
+ * readonly, MDB_NOTLS, `map_size`, and opens the sub-databases named in `dbnames`
+ * (NULL-terminated; an empty list opens the main database) into dbis[]. 0 or a
+ * negative errno; nothing stays open on failure. No group commit: each caller's write
+ * is its own transaction. */
+int cm_store_open_shared(const char *state_dir, const char *name, size_t map_size, int readonly,
+                         const char *const *dbnames, MDB_env **env, MDB_dbi *dbis);
+
 /* dbnames is NULL-terminated. */
 int cm_store_open(const char *dir, size_t map_size, const char *const *dbnames, cm_store **out);
 /* Commits an open batch; when attached, the memory is freed once the loop has closed
