@@ -10,6 +10,8 @@
 #include <string.h>
 #include <zmq.h>
 
+#define CM_LINK_TICK_MS 50
+
 typedef struct item {
     struct item *prev, *next;
     uint64_t sent_ms; /* 0: not on the wire yet */
@@ -110,7 +112,10 @@ int cm_link_create(uv_loop_t *loop, void *zctx, const cm_link_opts *opts, cm_lin
     l->loop = loop;
     uv_timer_init(loop, &l->timer);
     l->timer.data = l;
+    /* Items refused with EAGAIN (no connection yet) wait for the next tick: keep it
+     * short, so that the first items after a (re)connection are not late. */
     unsigned tick = l->o.retry_ms / 4 ? l->o.retry_ms / 4 : 1;
+    tick = tick > CM_LINK_TICK_MS ? CM_LINK_TICK_MS : tick;
     uv_timer_start(&l->timer, on_timer, tick, tick);
     *out = l;
     return 0;
