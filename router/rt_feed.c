@@ -4,6 +4,7 @@
 #include "rt_feed.h"
 #include "cm_log.h"
 #include "cm_map.h"
+#include "rt_jobindex.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -42,8 +43,8 @@ typedef struct {
 
 struct rt_feed {
     rt_ctx *ctx;
-    cm_map *jobs;    /* decimal id -> job */
-    job_list *ready; /* per operator */
+    rt_jobindex jobs; /* id -> job */
+    job_list *ready;  /* per operator */
     job_list waiting, inflight, held;
     peer peers[RT_FEED_MAX_PEERS];
     int npeers;
@@ -91,19 +92,12 @@ static int op_index(const rt_feed *f, const char *name)
     return -1;
 }
 
-static void key_of(uint64_t id, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%" PRIu64, id);
-}
-
 static void on_timer(uv_timer_t *t);
 
 int rt_feed_create(rt_ctx *ctx, rt_feed **out)
 {
     rt_feed *f = calloc(1, sizeof *f);
-    if (!f || !(f->jobs = cm_map_create()) ||
-        !(f->ready = calloc(ctx->cfg->n_operators + 1, sizeof *f->ready))) {
-        if (f) cm_map_free(f->jobs);
+    if (!f || !(f->ready = calloc(ctx->cfg->n_operators + 1, sizeof *f->ready))) {
         free(f);
         return -ENOMEM;
     }
@@ -115,7 +109,7 @@ int rt_feed_create(rt_ctx *ctx, rt_feed **out)
     return 0;
 }
 
-static int free_job(const char *key, void *value, void *arg)
+static int free_job(uint64_t id, void *value, void *arg)
 {
     free(((job *)value)->held);
     free(value);
@@ -127,8 +121,8 @@ void rt_feed_free(rt_feed *f)
     if (!f) return;
     uv_timer_stop(&f->timer);
     uv_close((uv_handle_t *)&f->timer, NULL);
-    cm_map_each(f->jobs, free_job, NULL);
-    cm_map_free(f->jobs);
+    rt_jobindex_each(&f->jobs, free_job, NULL);
+    rt_jobindex_free(&f->jobs);
     free(f->ready);
     free(f);
 }
@@ -143,17 +137,15 @@ static uint64_t loop_time_of(rt_feed *f, uint64_t release_ms)
 int rt_feed_add(rt_feed *f, uint64_t job_id, const char *operator_name, uint32_t attempt,
                 uint64_t release_ms)
 {
-    char key[24];
     int op = op_index(f, operator_name);
-    key_of(job_id, key, sizeof key);
     if (op < 0) {
         cm_warn("job %" PRIu64 ": operator '%s' is no longer configured; job kept", job_id,
                 operator_name);
         return 0;
     }
-    if (cm_map_get(f->jobs, key)) return 0;
+    if (rt_jobindex_get(&f->jobs, job_id)) return 0;
     job *j = calloc(1, sizeof *j);
-    if (!j || cm_map_put(f->jobs, key, j, NULL) != 0) {
+    if (!j || rt_jobindex_put(&f->jobs, job_id, j) != 0) {
         free(j);
         return -ENOMEM;
     }
@@ -283,10 +275,8 @@ static int send_job(rt_feed *f, job *j, peer *p, char **held)
 
 static void forget(rt_feed *f, job *j)
 {
-    char key[24];
-    key_of(j->id, key, sizeof key);
     list_remove(list_of(f, j), j);
-    cm_map_del(f->jobs, key);
+    rt_jobindex_del(&f->jobs, j->id);
     free(j->held);
     free(j);
 }
@@ -338,10 +328,8 @@ static uint64_t retry_delay_ms(uint32_t attempt)
 
 int rt_feed_result(rt_feed *f, MDB_txn *txn, const cm_msg_result *r)
 {
-    char key[24];
     uint8_t k8[8];
-    key_of(r->job_id, key, sizeof key);
-    job *j = cm_map_get(f->jobs, key);
+    job *j = rt_jobindex_get(&f->jobs, r->job_id);
     if (j && r->attempt < j->attempt && r->status == CM_RESULT_RETRY)
         return 0; /* a late answer about an attempt already superseded */
     if (r->status == CM_RESULT_RETRY) {
