@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../smtp_client.h"
+
 typedef struct {
     const char *host, *from, *domain;
     int port, sessions, count, first, id;
@@ -35,52 +37,6 @@ static double wall(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Reads one complete reply (last line "ddd "); returns its code, -1 on error. */
-static int reply(int fd, char *buf, size_t cap, size_t *have)
-{
-    for (;;) {
-        char *line = buf;
-        for (char *nl; (nl = memchr(line, '\n', (size_t)(buf + *have - line)));) {
-            if (nl - line >= 4 && line[3] == ' ') {
-                int code = atoi(line);
-                size_t used = (size_t)(nl + 1 - buf);
-                memmove(buf, nl + 1, *have - used);
-                *have -= used;
-                return code;
-            }
-            line = nl + 1;
-        }
-        if (*have == cap) return -1;
-        ssize_t n = read(fd, buf + *have, cap - *have);
-        if (n <= 0) return -1;
-        *have += (size_t)n;
-    }
-}
-
-static int send_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int connect_to(const job *j)
-{
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)j->port)};
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-    inet_pton(AF_INET, j->host, &sa.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
 }
 
 /* The envelope commands and the message of number n, in one buffer each. */
@@ -101,12 +57,12 @@ static int one(job *j, int fd, int k, char *buf, size_t cap, size_t *have)
     size_t clen, mlen;
 
     make(j, j->first + k, cmd, sizeof cmd, &clen, msg, sizeof msg, &mlen);
-    if (send_all(fd, cmd, clen) < 0 || reply(fd, buf, cap, have) != 250 ||
-        reply(fd, buf, cap, have) != 250 || reply(fd, buf, cap, have) != 354 ||
-        send_all(fd, msg, mlen) < 0)
+    if (smtp_send_all(fd, cmd, clen) < 0 || smtp_reply(fd, buf, cap, have) != 250 ||
+        smtp_reply(fd, buf, cap, have) != 250 || smtp_reply(fd, buf, cap, have) != 354 ||
+        smtp_send_all(fd, msg, mlen) < 0)
         return -1;
     j->t_data[k] = wall();
-    int code = reply(fd, buf, cap, have);
+    int code = smtp_reply(fd, buf, cap, have);
     j->t_reply[k] = wall();
     return code;
 }
@@ -116,10 +72,11 @@ static void *session(void *arg)
     job *j = arg;
     char buf[8192];
     size_t have = 0;
-    int fd = connect_to(j);
+    int fd = smtp_connect(j->host, j->port);
 
-    if (fd < 0 || reply(fd, buf, sizeof buf, &have) != 220 ||
-        send_all(fd, "EHLO bench.test\r\n", 17) < 0 || reply(fd, buf, sizeof buf, &have) != 250)
+    if (fd < 0 || smtp_reply(fd, buf, sizeof buf, &have) != 220 ||
+        smtp_send_all(fd, "EHLO bench.test\r\n", 17) < 0 ||
+        smtp_reply(fd, buf, sizeof buf, &have) != 250)
         return NULL;
     for (int k = j->id; k < j->count; k += j->sessions) {
         double due = j->start + k / j->rate, t = wall();

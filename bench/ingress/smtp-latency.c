@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../smtp_client.h"
+
 typedef struct {
     const char *host, *from, *to;
     int port, sessions, count, size;
@@ -34,49 +36,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Reads one complete reply (last line "ddd "); returns its code, -1 on error. */
-static int reply(int fd, char *buf, size_t cap, size_t *have)
-{
-    for (;;) {
-        char *line = buf;
-        for (char *nl; (nl = memchr(line, '\n', (size_t)(buf + *have - line)));) {
-            if (nl - line >= 4 && line[3] == ' ') {
-                int code = atoi(line);
-                size_t used = (size_t)(nl + 1 - buf);
-                memmove(buf, nl + 1, *have - used);
-                *have -= used;
-                return code;
-            }
-            line = nl + 1;
-        }
-        if (*have == cap) return -1;
-        ssize_t n = read(fd, buf + *have, cap - *have);
-        if (n <= 0) return -1;
-        *have += (size_t)n;
-    }
-}
-
-static int send_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int connect_to(const job *j)
-{
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)j->port)};
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-    inet_pton(AF_INET, j->host, &sa.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) return -1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
 }
 
 static char *make_message(const job *j, int k, size_t *len)
@@ -101,9 +60,10 @@ static void *session(void *arg)
     job *j = arg;
     char buf[8192], cmd[1024];
     size_t have = 0;
-    int fd = connect_to(j);
-    if (fd < 0 || reply(fd, buf, sizeof buf, &have) != 220) return NULL;
-    if (send_all(fd, "EHLO bench.test\r\n", 17) < 0 || reply(fd, buf, sizeof buf, &have) != 250)
+    int fd = smtp_connect(j->host, j->port);
+    if (fd < 0 || smtp_reply(fd, buf, sizeof buf, &have) != 220) return NULL;
+    if (smtp_send_all(fd, "EHLO bench.test\r\n", 17) < 0 ||
+        smtp_reply(fd, buf, sizeof buf, &have) != 250)
         return NULL;
     int cl =
         snprintf(cmd, sizeof cmd, "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\n", j->from, j->to);
@@ -112,11 +72,12 @@ static void *session(void *arg)
         if (due > t) usleep((useconds_t)((due - t) * 1e6));
         size_t len;
         char *m = make_message(j, k, &len);
-        int ok = send_all(fd, cmd, (size_t)cl) == 0 && reply(fd, buf, sizeof buf, &have) == 250 &&
-                 reply(fd, buf, sizeof buf, &have) == 250 &&
-                 reply(fd, buf, sizeof buf, &have) == 354 && send_all(fd, m, len) == 0;
+        int ok = smtp_send_all(fd, cmd, (size_t)cl) == 0 &&
+                 smtp_reply(fd, buf, sizeof buf, &have) == 250 &&
+                 smtp_reply(fd, buf, sizeof buf, &have) == 250 &&
+                 smtp_reply(fd, buf, sizeof buf, &have) == 354 && smtp_send_all(fd, m, len) == 0;
         double t0 = now();
-        int code = ok ? reply(fd, buf, sizeof buf, &have) : -1;
+        int code = ok ? smtp_reply(fd, buf, sizeof buf, &have) : -1;
         j->lat[k] = now() - t0;
         j->ok[k] = code == 250;
         free(m);
