@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "dl_fixture.h"
+
 #include "cm_store.h"
 #include "dl_outq.h"
 #include "dl_rec.h"
@@ -20,45 +22,11 @@
 
 #define NOW 1717243402000ull
 
-typedef struct {
-    char dir[64];
-    cm_store *store;
-    dl_state st;
-} fixture;
-
 static int setup(void **state)
 {
-    static const char *const NAMES[] = {DL_DB_NAMES, NULL};
-    fixture *f = calloc(1, sizeof(*f));
-
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/test_dl_outq.XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(cm_store_open(f->dir, (size_t)1 << 30, NAMES, &f->store), 0);
-    f->st.from = "accuses@sms.example.net";
-    dl_state_open_dbs(f->store, &f->st);
+    fixture *f = dl_fixture_open("test_dl_outq");
     *state = f;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char cmd[128];
-
-    cm_store_close(f->store);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
-static MDB_txn *txn_of(fixture *f)
-{
-    MDB_txn *txn = cm_store_batch_txn(f->store);
-
-    assert_non_null(txn);
-    return txn;
 }
 
 static uint64_t put(fixture *f, const char *to, const char *kind, uint64_t at)

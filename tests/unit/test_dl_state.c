@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "dl_fixture.h"
+
 #include "cm_store.h"
 #include "cm_wire.h"
 #include "dl_mail.h"
@@ -23,38 +25,13 @@
 #define FROM "accuses@sms.example.net"
 #define NOW 1717243402000ull
 
-typedef struct {
-    char dir[64];
-    cm_store *store;
-    dl_state st;
-} fixture;
-
 static int setup(void **state)
 {
-    static const char *const NAMES[] = {DL_DB_NAMES, NULL};
-    fixture *f = calloc(1, sizeof(*f));
-
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/test_dl_state.XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(cm_store_open(f->dir, (size_t)1 << 30, NAMES, &f->store), 0);
+    fixture *f = dl_fixture_open("test_dl_state");
     f->st.from = FROM;
     f->st.validity_ms = 3600000;
     f->st.expiry_grace_ms = DL_EXPIRY_GRACE_MS;
-    dl_state_open_dbs(f->store, &f->st);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char cmd[128];
-
-    cm_store_close(f->store);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
     return 0;
 }
 
