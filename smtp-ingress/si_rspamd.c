@@ -3,6 +3,8 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,28 +97,20 @@ static size_t skip_string(const char *p, size_t len, size_t i)
     return i < len ? i + 1 : len;
 }
 
-int si_rspamd_score(const char *json, size_t len, double *score)
+/* The index of the value of the top-level member "key" (quoted, as in the text), past
+ * the colon and blanks; len when there is none. */
+static size_t top_member(const char *json, size_t len, const char *key)
 {
+    size_t klen = strlen(key);
     int depth = 0;
     for (size_t i = 0; i < len;) {
         char c = json[i];
         if (c == '"') {
             size_t end = skip_string(json, len, i);
-            if (depth == 1 && end - i == 7 && memcmp(json + i, "\"score\"", 7) == 0) {
-                size_t j = end;
-                while (j < len && (json[j] == ' ' || json[j] == ':' || json[j] == '\t'))
-                    j++;
-                char num[64], *stop; /* json need not be NUL-terminated */
-                size_t k = 0;
-                while (j + k < len && k < sizeof num - 1 && json[j + k] &&
-                       strchr("+-.0123456789eE", json[j + k]))
-                    k++;
-                memcpy(num, json + j, k);
-                num[k] = '\0';
-                double v = strtod(num, &stop);
-                if (k == 0 || *stop) return -EBADMSG;
-                *score = v;
-                return 0;
+            if (depth == 1 && end - i == klen && memcmp(json + i, key, klen) == 0) {
+                while (end < len && (json[end] == ' ' || json[end] == ':' || json[end] == '\t'))
+                    end++;
+                return end;
             }
             i = end;
             continue;
@@ -124,5 +118,31 @@ int si_rspamd_score(const char *json, size_t len, double *score)
         depth += (c == '{' || c == '[') - (c == '}' || c == ']');
         i++;
     }
-    return -EBADMSG;
+    return len;
+}
+
+/* Whether rspamd skipped scoring to force a reject (GTUBE, a prefilter): it answers then
+ * with its reject threshold as the score (15 by default), not with a high score. */
+static bool forced_reject(const char *json, size_t len)
+{
+    size_t a = top_member(json, len, "\"action\"");
+    size_t s = top_member(json, len, "\"is_skipped\"");
+    return len - a >= 8 && memcmp(json + a, "\"reject\"", 8) == 0 && len - s >= 4 &&
+           memcmp(json + s, "true", 4) == 0;
+}
+
+int si_rspamd_score(const char *json, size_t len, double *score)
+{
+    size_t j = top_member(json, len, "\"score\"");
+    char num[64], *stop; /* json need not be NUL-terminated */
+    size_t k = 0;
+    while (j + k < len && k < sizeof num - 1 && json[j + k] &&
+           strchr("+-.0123456789eE", json[j + k]))
+        k++;
+    memcpy(num, json + j, k);
+    num[k] = '\0';
+    double v = strtod(num, &stop);
+    if (k == 0 || *stop) return -EBADMSG;
+    *score = forced_reject(json, len) ? INFINITY : v;
+    return 0;
 }

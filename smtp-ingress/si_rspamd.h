@@ -9,7 +9,10 @@
  *
  * si_rspamd_score() finds the top-level "score" number of a /checkv2 JSON answer
  * (members of nested objects, such as each symbol's "score", are skipped); 0 or
- * -EBADMSG. Pure. */
+ * -EBADMSG. When rspamd skipped scoring to force a reject (top-level "action" "reject"
+ * with "is_skipped" true: GTUBE, a prefilter), *score is +INFINITY: rspamd answers then
+ * with its reject threshold as the score (15.0 by default), which a threshold of ours at
+ * or above it would let through. Otherwise the account's threshold alone decides. Pure. */
 #ifndef SI_RSPAMD_H
 #define SI_RSPAMD_H
 

@@ -15,7 +15,7 @@
 #include "si_smtp_session.h"
 
 #include <errno.h>
-
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,7 +94,10 @@ static int content_refused(si_session *s, const verdict *v)
     cm_warn("s%lu: %s: message from <%s> (%s) refused as spam: rspamd score %.2f over %.2f", s->sid,
             s->id, s->mail_from, s->client_ip, v->score, v->threshold);
     si_metrics_refused(&s->ctx->metrics, "spam");
-    si_session_reply(s, 550, "5.7.1", "message refused as spam (score %.1f)", v->score);
+    if (isinf(v->score))
+        si_session_reply(s, 550, "5.7.1", "message refused as spam (rspamd rejects it)");
+    else
+        si_session_reply(s, 550, "5.7.1", "message refused as spam (score %.1f)", v->score);
     return 1;
 }
 

@@ -3,6 +3,7 @@
  * scripted timelines with exact expected verdicts, bucket debt for lists larger than
  * the rate, day roll-over, the key table full and swept, and JSON answers with nested
  * "score" members, odd spacing and garbage. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,6 +103,10 @@ static void rspamd_score(void **state)
         {"{\"note\":\"\\\"score\\\":99\",\"score\":0}", 0, 0},
         {"{\"required_score\":15}", -74, 0},
         {"{\"score\":\"high\"}", -74, 0},
+        {"{\"is_skipped\":true,\"score\":15.0,\"required_score\":15.0,\"action\":\"reject\"}", 0,
+         INFINITY},
+        {"{\"is_skipped\":false,\"score\":16,\"action\":\"reject\"}", 0, 16},
+        {"{\"symbols\":{\"action\":\"reject\",\"is_skipped\":true},\"score\":3}", 0, 3},
         {"not json", -74, 0},
         {"", -74, 0},
     };
