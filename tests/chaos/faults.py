@@ -6,7 +6,8 @@ final receipt per submission, one accepted submission per email) and consistent 
 (stores.py), plus what each fault must show by itself. Each fault is a function with
 its own verdict: PASS, FAIL (with the reasons) or SKIP (with why it cannot run here).
 
-    tests/chaos/faults.py [--only NAME,NAME] [--seed N] [--keep]
+    tests/chaos/faults.py [--only NAME,NAME] [--seed N] [--keep] [--threads T] [--rate R]
+                          [--drain S]
 
   smsc_disconnect   kill -9 the SMSC peer (Net::SMPP) under load, restart it 3 s later:
                     egress rebinds; receipts the dead SMSC never sent end as expired
@@ -32,10 +33,17 @@ its own verdict: PASS, FAIL (with the reasons) or SKIP (with why it cannot run h
                     full: the map size is compiled in, RT_MAP_SIZE): that one must get
                     4xx, never a false 250; space is added, the egress starts, every
                     250 is submitted (the fast smsc-sim here)
-  netem             delay 50 ms and loss 2% on loopback inside a network namespace
-                    (ip netns, tc netem), the whole campaign of smsc_disconnect re-run
-                    inside it; SKIP when namespaces or the netem qdisc are not available
-Exit status 0 when no fault FAILed. Needs root for disk_full (mount) and netem (ip
+  network           delay 50 ms and loss 2% on the loopback of a network namespace of
+                    its own (netfault.py: tc netem where the kernel has it, else
+                    iptables `statistic` DROP and NFQUEUE to tests/chaos/nfq-delay),
+                    smsc_disconnect re-run inside it (this file, --only smsc_disconnect,
+                    with a load the delayed links can carry: --threads 2 --rate 2
+                    --drain 90); prints the TCP round trip and UDP loss measured in the
+                    namespace before and after, and the packets seen and dropped;
+                    SKIP when not root or namespaces, iptables or NFQUEUE are unavailable
+Options for the load of every fault (default: each fault's own): --threads T client
+threads, --rate R emails/s in all, --drain S seconds of drain at least.
+Exit status 0 when no fault FAILed. Needs root for disk_full (mount) and network (ip
 netns); fiu-utils for fsync_fails. Environment: SMSGW_BUILD = the build directory.
 """
 import argparse
@@ -51,7 +59,11 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 import crash  # noqa: E402
 import invariants  # noqa: E402
+import netfault  # noqa: E402
 from load import Load, Mail, deliver  # noqa: E402
+
+# --threads, --rate, --drain: None keeps each fault's own.
+LOAD = {"threads": None, "rate": None, "drain_s": None}
 
 
 class Skip(Exception):
@@ -65,6 +77,12 @@ class Run:
         kw.setdefault("job_timeout_s", 5)
         kw.setdefault("router_timeout_ms", 3000)
         self.gw = crash.harness.Gateway("fault-" + name, **kw)
+        self.seed = seed
+        self.notes = []
+        self.failures = []
+        self.load = None
+        if smsc is None:  # the fault runs its gateway elsewhere (network: in a namespace)
+            return
         if smsc == "perl":
             self.gw.smsc_args = list(smsc_args)
             log = self.gw.start_smsc().log
@@ -73,21 +91,18 @@ class Run:
         else:
             self.read, self.unacked = crash.start_smsc(self.gw, smsc)
         self.gw.start_sink()
-        self.seed = seed
-        self.notes = []
-        self.failures = []
-        self.load = None
 
     def start(self, wrap_router=()):
         for p in crash.GATEWAY:
             self.gw.start(p, wrap=wrap_router if p == "router" else ())
 
     def start_load(self, rate=8.0, threads=3, first=0):
-        self.load = Load(self.gw.ports["smtp"], self.seed, threads=threads, rate=rate,
-                         retry_s=40, first=first)
+        self.load = Load(self.gw.ports["smtp"], self.seed, threads=LOAD["threads"] or threads,
+                         rate=LOAD["rate"] or rate, retry_s=40, first=first)
         self.load.start()
 
     def verdict(self, windows=(), dlr_windows=(), final=None, drain_s=45):
+        drain_s = max(drain_s, LOAD["drain_s"] or 0)
         ok = self.load.stop()
         if not ok:
             self.failures.append("client threads still busy after their retry budget")
@@ -343,33 +358,62 @@ def disk_full(run):
 
 # ---- network faults -------------------------------------------------------------------------
 
-NETNS = "smsgw-chaos-%d" % os.getpid()
-
-
-def ns(*cmd):
-    return subprocess.run(["ip", "netns", "exec", NETNS] + list(cmd), capture_output=True, text=True)
-
-
-def netem(run):
-    """Re-runs smsc_disconnect inside a namespace whose loopback has netem."""
-    rc = subprocess.run(["ip", "netns", "add", NETNS], capture_output=True, text=True)
-    if rc.returncode != 0:
-        raise Skip("network namespaces not permitted: %s" % rc.stderr.strip())
+def network_fault(seed, delay_ms=50, loss_pct=2.0, inner="smsc_disconnect",
+                  inner_args=("--threads", "2", "--rate", "2", "--drain", "90"), timeout=300):
+    """Runs fault `inner` of this file inside a namespace whose loopback delays and loses
+    packets (netfault.py). Returns {how, before, after (probes), counters, nfq, status
+    (the inner fault's PASS/FAIL), output (its lines)}; raises netfault.Unavailable."""
+    net = netfault.Namespace(delay_ms, loss_pct, crash.harness.BUILD)
+    r = {}
     try:
-        ns("ip", "link", "set", "lo", "up")
-        q = ns("tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "50ms", "loss", "2%")
-        if q.returncode != 0:
-            raise Skip("namespaces work, but this kernel has no netem qdisc (%s); tc here has "
-                       "no classifiers or gact either, so neither delay nor loss can be "
-                       "injected" % q.stderr.strip())
-        inner = subprocess.run(["ip", "netns", "exec", NETNS, sys.executable, __file__, "--only",
-                                "smsc_disconnect", "--seed", str(run.seed)],
-                               capture_output=True, text=True, timeout=300)
-        run.notes.append(inner.stdout.strip().replace("\n", " | "))
-        if inner.returncode != 0:
-            run.failures.append("smsc_disconnect under netem failed")
+        r["before"] = net.probe()
+        net.impair()
+        r["how"] = net.how
+        r["after"] = net.probe()
+        net.zero()
+        cmd = [sys.executable, os.path.abspath(__file__), "--only", inner, "--seed", str(seed)]
+        inner_run = net.run(cmd + list(inner_args), timeout=timeout,
+                            env=dict(os.environ, SMSGW_BUILD=crash.harness.BUILD))
+        r["counters"] = net.counters()
+        out = inner_run.stdout.strip().splitlines()
+        r["output"] = [x for x in out if not x.startswith("faults: ")]
+        r["status"] = out[0].split()[0] if out and inner_run.returncode in (0, 1) else "FAIL"
+        if inner_run.returncode not in (0, 1):
+            r["output"].append("exit %s: %s" % (inner_run.returncode, inner_run.stderr[-500:]))
     finally:
-        subprocess.run(["ip", "netns", "del", NETNS], capture_output=True)
+        net.close()
+        r["nfq"] = net.nfq_stats
+    return r
+
+
+def network_notes(r):
+    """The lines the network fault prints: how, what was measured, the inner verdict."""
+    c = r.get("counters", {})
+    lines = ["impairment: %s" % r.get("how"),
+             "before: " + netfault.describe(r["before"]) if "before" in r else "no probe",
+             "after:  " + netfault.describe(r["after"]) if "after" in r else "no probe"]
+    if c:
+        lines.append("during the run: %d loopback packets, %d dropped (%.2f%%)" % (
+            c["packets"], c["dropped"], 100.0 * c["dropped"] / max(1, c["packets"])))
+    if r.get("nfq"):
+        lines.append("nfq-delay: " + ", ".join("%s %s" % kv for kv in sorted(r["nfq"].items())))
+    return lines + ["inside: " + x.strip() for x in r.get("output", [])]
+
+
+def network(run):
+    """smsc_disconnect re-run inside a namespace with delay 50 ms and loss 2% on lo."""
+    try:
+        r = network_fault(run.seed)
+    except netfault.Unavailable as e:
+        raise Skip(str(e))
+    run.notes.extend(network_notes(r))
+    if r["status"] != "PASS":
+        run.failures.append("smsc_disconnect under delay and loss: %s" % r["status"])
+    rtt = r["after"]["rtt_ms"]["median"]
+    if not 2 * 50 * 0.95 <= rtt <= 2 * 50 * 1.5:
+        run.failures.append("round trip %.1f ms under a 50 ms delay, want about 100" % rtt)
+    if r["counters"]["dropped"] == 0:
+        run.failures.append("no packet was dropped")
 
 
 FAULTS = [
@@ -384,7 +428,7 @@ FAULTS = [
     (router_down, {}),
     (fsync_fails, {}),
     (disk_full, dict(smsc="sim", router_timeout_ms=10000)),
-    (netem, {}),
+    (network, dict(smsc=None)),
 ]
 
 
@@ -417,7 +461,11 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--threads", type=int)
+    ap.add_argument("--rate", type=float)
+    ap.add_argument("--drain", type=float)
     a = ap.parse_args()
+    LOAD.update(threads=a.threads, rate=a.rate, drain_s=a.drain)
     only = set(a.only.split(",")) - {""}
     results = [run_fault(fn, kw, a.seed, a.keep) for fn, kw in FAULTS
                if not only or fn.__name__ in only]
