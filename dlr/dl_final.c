@@ -99,10 +99,18 @@ int dl_final_recipient_done(dl_state *st, MDB_txn *txn, const char *sub, uint64_
     return rc;
 }
 
-/* One recipient's line of the final receipt. */
-static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient *in, cm_arena **a,
-                      dl_final_rcpt *out)
+/* A string of a recipient record for the final receipt: "" is shared, any other is
+ * copied into *keep (most are empty: one decode arena per line is freed at once). */
+static const char *kept(cm_arena **keep, const char *s)
 {
+    return s == NULL || *s == '\0' ? "" : cm_arena_strdup(keep, s);
+}
+
+/* One recipient's line of the final receipt; its strings live in *keep. */
+static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient *in,
+                      cm_arena **keep, dl_final_rcpt *out)
+{
+    cm_arena *a = NULL;
     dl_rcpt r;
     int rc;
 
@@ -118,17 +126,20 @@ static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient
         return 0;
     }
     out->outcome = DL_OUT_EXPIRED;
-    rc = in->job_id ? rcpt_get(st, txn, in->job_id, a, &r) : -ENOENT;
-    if (rc < 0) return rc == -ENOENT ? 0 : rc;
-    if (r.outcome != DL_OUT_PENDING) out->outcome = (enum dl_outcome)r.outcome;
-    out->stat = (enum dl_stat)r.stat;
-    out->err = r.err;
-    out->network_error = r.network_error;
-    out->smpp_status = r.smpp_status;
-    out->reason = r.reason;
-    out->at_ms = r.final_at_ms;
-    if (r.parts.len > out->parts) out->parts = (uint32_t)r.parts.len;
-    return 0;
+    rc = in->job_id ? rcpt_get(st, txn, in->job_id, &a, &r) : -ENOENT;
+    if (rc == 0) {
+        if (r.outcome != DL_OUT_PENDING) out->outcome = (enum dl_outcome)r.outcome;
+        out->stat = (enum dl_stat)r.stat;
+        out->err = kept(keep, r.err);
+        out->network_error = kept(keep, r.network_error);
+        out->smpp_status = r.smpp_status;
+        out->reason = kept(keep, r.reason);
+        out->at_ms = r.final_at_ms;
+        if (r.parts.len > out->parts) out->parts = (uint32_t)r.parts.len;
+        if (!out->err || !out->network_error || !out->reason) rc = -ENOMEM;
+    }
+    cm_arena_free(a);
+    return rc == -ENOENT ? 0 : rc;
 }
 
 static int final_mail(dl_state *st, MDB_txn *txn, const cm_msg_accepted *acc, uint64_t now_ms)

@@ -75,9 +75,13 @@ static int apply(dl_ctx *c, MDB_txn *txn, const dl_handler *h, const void *p, si
 {
     MDB_txn *child;
     dl_counts before = c->st.counts;
-    int rc = mdb_txn_begin(cm_store_env(c->store), txn, 0, &child);
+    unsigned flags = 0;
+    int rc = mdb_env_get_flags(cm_store_env(c->store), &flags);
 
-    if (rc == EINVAL) { /* no nested transactions (MDB_WRITEMAP): apply in the batch */
+    /* LMDB refuses nested transactions under MDB_WRITEMAP (MDB_BAD_TXN): apply in the batch */
+    if (rc == 0 && !(flags & MDB_WRITEMAP))
+        rc = mdb_txn_begin(cm_store_env(c->store), txn, 0, &child);
+    if (rc == 0 && (flags & MDB_WRITEMAP)) {
         rc = h->apply(&c->st, txn, p, n, dl_time_now_ms());
     } else if (rc != 0) {
         return cm_store_err(rc);

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define JOB_FMT "submission %s job %" PRIu64 " attempt %" PRIu32
@@ -51,20 +52,18 @@ static void send_result_msg(se_ctx *ctx, const cm_msg_result *r)
     cm_wbuf_free(&w);
 }
 
-static void send_result(se_ctx *ctx, const se_job *j)
+/* The RESULT of a done record, for the submission named in the JOB received again. */
+static void send_done_result(se_ctx *ctx, const se_done *d, const char *submission)
 {
-    cm_msg_result r = {
-        .job_id = j->job_id,
-        .attempt = j->attempt,
-        .submission = j->submission,
-        .operator_name = ctx->op->name,
-        .status = j->status,
-        .smpp_status = j->smpp_status,
-        .reason = j->reason,
-        .at_ms = se_now_ms(),
-    };
-    if (j->status == CM_RESULT_SUBMITTED) r.message_ids = (cm_strs){j->msg_ids, j->n_submits};
+    char *one[1], **ids = d->n_ids > 1 ? malloc(d->n_ids * sizeof *ids) : one;
+    cm_msg_result r;
+    if (!ids) {
+        cm_error("job %" PRIu64 ": out of memory re-sending its RESULT", d->job_id);
+        return;
+    }
+    se_done_result(d, submission, ctx->op->name, se_now_ms(), ids, &r);
     send_result_msg(ctx, &r);
+    if (ids != one) free(ids);
 }
 
 /* A RESULT for a JOB that never became a record (malformed, expired, stopping). */
@@ -84,15 +83,27 @@ static void result_raw(se_ctx *ctx, const cm_msg_job *m, uint8_t status, const c
 
 static const char *STATUS_NAMES[] = {"?", "SUBMITTED", "RETRY", "FAILED"};
 
+/* Ends live job j: logs, sends its RESULT, and keeps it as a done record (j is freed). */
 static void finish(se_ctx *ctx, se_job *j, uint8_t status, uint32_t smpp, const char *reason)
 {
-    if (j->state == SE_JOB_DONE) return;
-    se_jobs_done(ctx->jobs, j, status, smpp, reason, se_now_ms());
+    cm_msg_result r = {
+        .job_id = j->job_id,
+        .attempt = j->attempt,
+        .submission = j->submission,
+        .operator_name = ctx->op->name,
+        .status = status,
+        .smpp_status = smpp,
+        .reason = (char *)reason,
+        .at_ms = se_now_ms(),
+    };
+    if (status == CM_RESULT_SUBMITTED) r.message_ids = (cm_strs){j->msg_ids, j->n_submits};
     cm_log(status == CM_RESULT_SUBMITTED ? CM_LOG_INFO : CM_LOG_WARN,
            JOB_FMT " to %s: %s%s%s (%zu part%s)", j->submission, j->job_id, j->attempt, j->dest,
-           STATUS_NAMES[status], *j->reason ? ": " : "", j->reason, j->n_submits,
+           STATUS_NAMES[status], *reason ? ": " : "", reason, j->n_submits,
            j->n_submits == 1 ? "" : "s");
-    send_result(ctx, j);
+    send_result_msg(ctx, &r);
+    if (se_jobs_done(ctx->jobs, j, status, smpp, reason, r.at_ms) != 0)
+        cm_warn("job %" PRIu64 ": out of memory: its result is not kept", r.job_id);
     se_credit_soon(ctx);
 }
 
@@ -125,6 +136,7 @@ static void submit_next(se_ctx *ctx, se_bind *b, se_job *j)
 {
     se_part part;
     size_t i = j->next;
+    uint64_t id = j->job_id;
     int rc = se_text_part(&j->text, ctx->op->long_method, j->ref, i, &part);
     se_submit s = {j->source, j->source_ton, j->source_npi, j->dest, j->registered_delivery, &part};
     if (!rc) rc = se_bind_submit(b, j->job_id, i, &s);
@@ -134,7 +146,8 @@ static void submit_next(se_ctx *ctx, se_bind *b, se_job *j)
                "cannot build submit_sm (source or destination too long for SMPP)");
         return;
     }
-    j->next++; /* the job may already be done (connection lost during the write) */
+    if (se_jobs_get(ctx->jobs, id) != j) return; /* done (and freed) during the write */
+    j->next++;
     if (j->next == j->n_submits) se_jobs_sending(ctx->jobs, j);
 }
 
@@ -169,7 +182,7 @@ void se_dispatch_resp(se_bind *b, uint64_t job_id, size_t part, enum se_resp_kin
     se_job *j = se_jobs_get(ctx->jobs, job_id);
     char why[200];
     if (kind == SE_RESP_PDU) se_metrics_submit_error(&ctx->metrics, status);
-    if (!j || j->state == SE_JOB_DONE) return; /* another part already ended the job */
+    if (!j) return; /* another part already ended the job */
     if (kind == SE_RESP_TIMEOUT) {
         snprintf(why, sizeof why, "no submit_sm_resp within %d s on %s",
                  ctx->op->response_timeout_s, se_bind_name(b));
@@ -192,21 +205,22 @@ void se_dispatch_resp(se_bind *b, uint64_t job_id, size_t part, enum se_resp_kin
 static int known_job(se_ctx *ctx, const cm_msg_job *m)
 {
     se_job *j = se_jobs_get(ctx->jobs, m->job_id);
-    if (!j) return 0;
-    if (j->state != SE_JOB_DONE) {
+    if (j) {
         cm_info(JOB_FMT " received again while in progress: ignored", m->submission, m->job_id,
                 m->attempt);
         if (m->attempt > j->attempt) j->attempt = m->attempt;
         return 1;
     }
-    if (m->attempt > j->attempt && j->status == CM_RESULT_RETRY) {
-        se_jobs_remove(ctx->jobs, j); /* a real retry: submit anew */
+    se_done *d = se_jobs_done_get(ctx->jobs, m->job_id);
+    if (!d) return 0;
+    if (m->attempt > d->attempt && d->status == CM_RESULT_RETRY) {
+        se_jobs_forget_done(ctx->jobs, d); /* a real retry: submit anew */
         return 0;
     }
-    if (m->attempt > j->attempt) j->attempt = m->attempt;
-    cm_info(JOB_FMT " received again: result %s sent again", j->submission, j->job_id, j->attempt,
-            STATUS_NAMES[j->status]);
-    send_result(ctx, j);
+    if (m->attempt > d->attempt) d->attempt = m->attempt;
+    cm_info(JOB_FMT " received again: result %s sent again", m->submission, d->job_id, d->attempt,
+            STATUS_NAMES[d->status]);
+    send_done_result(ctx, d, m->submission);
     return 1;
 }
 

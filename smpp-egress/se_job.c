@@ -1,12 +1,10 @@
-/* se_job: job records by job_id (cm_map, decimal key), a held FIFO and a done list
- * ordered by completion time for eviction (see se_job.h). */
+/* se_job: live jobs (held FIFO, sending list) and compact done records (FIFO by
+ * completion time, for eviction), each kind indexed by job id (se_idx); see se_job.h. */
 #include "se_job.h"
 
-#include "cm_map.h"
+#include "se_idx.h"
 
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,16 +14,13 @@ typedef struct {
 } job_list;
 
 struct se_jobs {
-    cm_map *by_id;
-    job_list held, done;
+    se_idx live, done;
+    job_list held, sending;
+    se_done *done_head, *done_tail; /* FIFO, `gone` records included */
+    size_t n_done;                  /* records in the FIFO */
     size_t max_done;
     uint64_t max_age_ms;
 };
-
-static void key_of(uint64_t id, char key[24])
-{
-    snprintf(key, 24, "%" PRIu64, id);
-}
 
 static void list_push(job_list *l, se_job *j)
 {
@@ -44,6 +39,11 @@ static void list_unlink(job_list *l, se_job *j)
     l->n--;
 }
 
+static job_list *list_of(se_jobs *s, const se_job *j)
+{
+    return j->state == SE_JOB_HELD ? &s->held : &s->sending;
+}
+
 static void job_free(se_job *j)
 {
     if (!j) return;
@@ -54,41 +54,50 @@ static void job_free(se_job *j)
     free(j->submission);
     free(j->dest);
     free(j->source);
-    free(j->reason);
     free(j);
 }
 
 se_jobs *se_jobs_create(size_t max_done, uint64_t max_age_ms)
 {
     se_jobs *s = calloc(1, sizeof *s);
-    if (!s || !(s->by_id = cm_map_create())) {
-        free(s);
-        return NULL;
-    }
+    if (!s) return NULL;
     s->max_done = max_done;
     s->max_age_ms = max_age_ms;
     return s;
 }
 
-static int free_each(const char *key, void *value, void *arg)
+/* Frees the oldest done record. */
+static void done_pop(se_jobs *s)
 {
-    job_free(value);
-    return 0;
+    se_done *d = s->done_head;
+    if (!(s->done_head = d->next)) s->done_tail = NULL;
+    s->n_done--;
+    if (!d->gone) se_idx_del(&s->done, d->job_id);
+    free(d);
 }
 
 void se_jobs_free(se_jobs *s)
 {
     if (!s) return;
-    cm_map_each(s->by_id, free_each, NULL);
-    cm_map_free(s->by_id);
+    while (s->held.head)
+        se_jobs_remove(s, s->held.head);
+    while (s->sending.head)
+        se_jobs_remove(s, s->sending.head);
+    while (s->done_head)
+        done_pop(s);
+    se_idx_free(&s->live);
+    se_idx_free(&s->done);
     free(s);
 }
 
 se_job *se_jobs_get(se_jobs *s, uint64_t job_id)
 {
-    char key[24];
-    key_of(job_id, key);
-    return cm_map_get(s->by_id, key);
+    return se_idx_get(&s->live, job_id);
+}
+
+se_done *se_jobs_done_get(se_jobs *s, uint64_t job_id)
+{
+    return se_idx_get(&s->done, job_id);
 }
 
 static int job_fill(se_job *j, const cm_msg_job *m, const cm_config_operator *op)
@@ -113,13 +122,11 @@ static int job_fill(se_job *j, const cm_msg_job *m, const cm_config_operator *op
 int se_jobs_add(se_jobs *s, const cm_msg_job *m, const cm_config_operator *op, unsigned ref,
                 se_job **out)
 {
-    char key[24];
     *out = NULL;
-    if (se_jobs_get(s, m->job_id)) return -EEXIST;
+    if (se_jobs_get(s, m->job_id) || se_jobs_done_get(s, m->job_id)) return -EEXIST;
     se_job *j = calloc(1, sizeof *j);
     int rc = j ? job_fill(j, m, op) : -ENOMEM;
-    key_of(m->job_id, key);
-    if (!rc) rc = cm_map_put(s->by_id, key, j, NULL);
+    if (!rc) rc = se_idx_put(&s->live, m->job_id, j);
     if (rc) {
         job_free(j);
         return rc;
@@ -133,14 +140,16 @@ int se_jobs_add(se_jobs *s, const cm_msg_job *m, const cm_config_operator *op, u
 
 void se_jobs_remove(se_jobs *s, se_job *j)
 {
-    char key[24];
-    if (j->state == SE_JOB_HELD)
-        list_unlink(&s->held, j);
-    else if (j->state == SE_JOB_DONE)
-        list_unlink(&s->done, j);
-    key_of(j->job_id, key);
-    cm_map_del(s->by_id, key);
+    list_unlink(list_of(s, j), j);
+    se_idx_del(&s->live, j->job_id);
     job_free(j);
+}
+
+void se_jobs_forget_done(se_jobs *s, se_done *d)
+{
+    if (d->gone) return;
+    se_idx_del(&s->done, d->job_id);
+    d->gone = 1; /* freed when it reaches the head of the FIFO */
 }
 
 se_job *se_jobs_held_first(se_jobs *s)
@@ -155,7 +164,7 @@ size_t se_jobs_held(const se_jobs *s)
 
 size_t se_jobs_count(const se_jobs *s)
 {
-    return cm_map_size(s->by_id);
+    return s->live.n + s->done.n;
 }
 
 void se_jobs_sending(se_jobs *s, se_job *j)
@@ -163,29 +172,55 @@ void se_jobs_sending(se_jobs *s, se_job *j)
     if (j->state != SE_JOB_HELD) return;
     list_unlink(&s->held, j);
     j->state = SE_JOB_SENDING;
+    list_push(&s->sending, j);
+}
+
+/* The compact record of j: reason, then its message ids if SUBMITTED. */
+static se_done *done_make(const se_job *j, uint8_t status, uint32_t smpp_status, const char *reason,
+                          uint64_t now_ms)
+{
+    size_t n_ids = status == CM_RESULT_SUBMITTED ? j->n_submits : 0;
+    size_t len = strlen(reason) + 1;
+    if (n_ids > UINT16_MAX) return NULL;
+    for (size_t i = 0; i < n_ids; i++)
+        len += strlen(j->msg_ids[i] ? j->msg_ids[i] : "") + 1;
+    se_done *d = malloc(sizeof *d + len);
+    if (!d) return NULL;
+    *d = (se_done){.job_id = j->job_id,
+                   .done_ms = now_ms,
+                   .attempt = j->attempt,
+                   .smpp_status = smpp_status,
+                   .status = status,
+                   .n_ids = (uint16_t)n_ids};
+    char *p = stpcpy(d->text, reason) + 1;
+    for (size_t i = 0; i < n_ids; i++)
+        p = stpcpy(p, j->msg_ids[i] ? j->msg_ids[i] : "") + 1;
+    return d;
 }
 
 int se_jobs_done(se_jobs *s, se_job *j, uint8_t status, uint32_t smpp_status, const char *reason,
                  uint64_t now_ms)
 {
-    if (j->state == SE_JOB_DONE) return 0;
-    if (j->state == SE_JOB_HELD) list_unlink(&s->held, j);
-    j->state = SE_JOB_DONE;
-    j->status = status;
-    j->smpp_status = smpp_status;
-    j->done_ms = now_ms;
-    j->reason = strdup(reason ? reason : "");
-    se_text_free(&j->text);
-    list_push(&s->done, j);
+    se_done *d = done_make(j, status, smpp_status, reason ? reason : "", now_ms);
+    se_jobs_remove(s, j);
+    if (d && se_idx_put(&s->done, d->job_id, d) != 0) {
+        free(d);
+        d = NULL;
+    }
+    if (!d) return -ENOMEM;
+    *(s->done_tail ? &s->done_tail->next : &s->done_head) = d;
+    s->done_tail = d;
+    s->n_done++;
     se_jobs_expire(s, now_ms);
-    return j->reason ? 0 : -ENOMEM;
+    return 0;
 }
 
 void se_jobs_expire(se_jobs *s, uint64_t now_ms)
 {
-    se_job *j;
-    while ((j = s->done.head) && (s->done.n > s->max_done || j->done_ms + s->max_age_ms < now_ms))
-        se_jobs_remove(s, j);
+    se_done *d;
+    while ((d = s->done_head) &&
+           (s->n_done > s->max_done || d->gone || d->done_ms + s->max_age_ms < now_ms))
+        done_pop(s);
 }
 
 int se_job_set_msg_id(se_job *j, size_t i, const char *id)
@@ -196,22 +231,32 @@ int se_job_set_msg_id(se_job *j, size_t i, const char *id)
     return j->msg_ids[i] ? 0 : -ENOMEM;
 }
 
-int se_job_result(const se_job *j, const char *operator_name, uint32_t attempt, uint64_t at_ms,
-                  cm_wbuf *out)
+void se_done_result(const se_done *d, const char *submission, const char *operator_name,
+                    uint64_t at_ms, char **ids, cm_msg_result *r)
 {
-    cm_msg_result r = {
-        .job_id = j->job_id,
-        .attempt = attempt,
-        .submission = j->submission,
-        .operator_name = (char *)operator_name,
-        .status = j->status,
-        .smpp_status = j->smpp_status,
-        .reason = j->reason,
-        .at_ms = at_ms,
-    };
-    if (j->status == CM_RESULT_SUBMITTED) {
-        r.message_ids.v = j->msg_ids;
-        r.message_ids.n = j->n_submits;
-    }
-    return cm_wire_encode_result(&r, out);
+    const char *p = d->text + strlen(d->text) + 1;
+    for (size_t i = 0; i < d->n_ids; i++, p += strlen(p) + 1)
+        ids[i] = (char *)p;
+    *r = (cm_msg_result){.job_id = d->job_id,
+                         .attempt = d->attempt,
+                         .submission = (char *)submission,
+                         .operator_name = (char *)operator_name,
+                         .status = d->status,
+                         .smpp_status = d->smpp_status,
+                         .reason = (char *)d->text,
+                         .message_ids = {ids, d->n_ids},
+                         .at_ms = at_ms};
+}
+
+int se_done_encode(const se_done *d, const char *submission, const char *operator_name,
+                   uint32_t attempt, uint64_t at_ms, cm_wbuf *out)
+{
+    char **ids = malloc((d->n_ids ? d->n_ids : 1) * sizeof *ids);
+    cm_msg_result r;
+    if (!ids) return -ENOMEM;
+    se_done_result(d, submission, operator_name, at_ms, ids, &r);
+    r.attempt = attempt;
+    int rc = cm_wire_encode_result(&r, out);
+    free(ids);
+    return rc;
 }
