@@ -25,11 +25,11 @@ static char *dup_clean(const char *s)
     si_sbuf_add(&b, "", 0);
     for (; s && *s; s++)
         if (*s != '\r' && *s != '\n') si_sbuf_addc(&b, *s == '\t' ? ' ' : *s);
-    size_t start = 0;
-    while (b.p && (b.p[start] == ' '))
-        start++;
     si_sbuf_rtrim_spaces(&b);
     if (b.err) return NULL;
+    size_t start = 0;
+    while (b.p[start] == ' ') /* stops at the NUL: a blank name becomes "" */
+        start++;
     memmove(b.p, b.p + start, b.len - start + 1);
     return b.p;
 }

@@ -231,6 +231,9 @@ static void test_odd_inputs(void **state)
         "From: <>\r\n\r\nbody",
         "Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--\r\n",
         "From: a@b, c@d\r\nSubject: two\r\n\r\nx",
+        /* a blank attachment name (found by fuzz_mail: trimmed past its end) */
+        "From: a@b\r\nContent-Type: text/x; name=\"   \"\r\n\r\nLISTE",
+        "From: a@b\r\nContent-Type: text/x; name=\"\t \r\n \"\r\n\r\nLISTE",
     };
     for (size_t i = 0; i < N_ELEMS(inputs); i++) {
         si_mail m;
