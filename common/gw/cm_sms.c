@@ -157,9 +157,12 @@ static size_t utf8_put(uint8_t *p, uint32_t cp)
 
 /* ---- tables ---- */
 
-/* Septet (0..0x7F), GSM_EXT | code for the extension table, or -1. */
+/* Septet (0..0x7F), GSM_EXT | code for the extension table, or -1. Most ASCII
+ * characters are their own septet: each code point appears once in gsm_default, so
+ * that slot is the answer without the search (which costs ~60 comparisons a character). */
 static int gsm_code(uint32_t cp)
 {
+    if (cp < NELEM(gsm_default) && gsm_default[cp] == cp) return (int)cp;
     for (size_t i = 0; i < NELEM(gsm_default); i++)
         if (gsm_default[i] == cp && i != GSM_ESC) return (int)i;
     for (size_t i = 0; i < NELEM(gsm_ext); i++)
