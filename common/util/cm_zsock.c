@@ -1,6 +1,13 @@
 /* cm_zsock: see cm_zsock.h. The handles: poll (wakes the loop on ZMQ_FD), prepare
  * (checks ZMQ_EVENTS before the loop blocks), idle (keeps the loop from blocking
- * while messages are pending), check (drains a bounded batch). */
+ * while messages are pending), check (drains a bounded batch).
+ *
+ * Reading ZMQ_EVENTS costs two system calls (libzmq polls its signaler and checks
+ * getpid), so it is read only when the socket is "stale": since the last reading
+ * that said "nothing pending", ZMQ_FD fired or we sent (a send may process libzmq's
+ * commands and so consume the edge of ZMQ_FD). When the last reading said "nothing
+ * pending", every later arrival signals ZMQ_FD (libzmq's reader had found its pipes
+ * empty and waits for an activation command), so skipping the reading is safe. */
 #include "cm_zsock.h"
 
 #include <errno.h>
@@ -14,6 +21,7 @@ struct cm_zsock {
     uv_idle_t idle;
     uv_check_t check;
     int open_handles;
+    int stale; /* ZMQ_EVENTS must be read before the loop may sleep */
     cm_zsock_recv_cb cb;
     void *arg;
 };
@@ -28,7 +36,9 @@ static int zsock_readable(cm_zsock *z)
 
 static void on_poll(uv_poll_t *h, int status, int events)
 {
-    (void)h, (void)status, (void)events; /* waking the loop is all it is for */
+    cm_zsock *z = h->data;
+    (void)status, (void)events; /* waking the loop (and marking it stale) is all it is for */
+    z->stale = 1;
 }
 
 static void on_idle(uv_idle_t *h)
@@ -39,10 +49,12 @@ static void on_idle(uv_idle_t *h)
 static void on_prepare(uv_prepare_t *h)
 {
     cm_zsock *z = h->data;
-    if (zsock_readable(z))
+    if (z->stale && zsock_readable(z)) {
         uv_idle_start(&z->idle, on_idle);
-    else
-        uv_idle_stop(&z->idle);
+        return;
+    }
+    z->stale = 0;
+    uv_idle_stop(&z->idle);
 }
 
 /* Reads one whole multipart message; returns the number of frames, 0 if none. */
@@ -70,7 +82,11 @@ static int recv_message(void *sock, zmq_msg_t *msgs, int *truncated)
 static void on_check(uv_check_t *h)
 {
     cm_zsock *z = h->data;
-    for (int i = 0; i < CM_ZSOCK_BATCH && zsock_readable(z); i++) {
+    for (int i = 0; i < CM_ZSOCK_BATCH && z->stale; i++) {
+        if (!zsock_readable(z)) {
+            z->stale = 0;
+            break;
+        }
         zmq_msg_t msgs[CM_ZSOCK_MAX_FRAMES];
         cm_frame frames[CM_ZSOCK_MAX_FRAMES];
         int truncated, n = recv_message(z->sock, msgs, &truncated);
@@ -96,6 +112,7 @@ int cm_zsock_create(uv_loop_t *loop, void *zsocket, cm_zsock_recv_cb cb, void *a
     }
     zmq_setsockopt(zsocket, ZMQ_LINGER, &linger, sizeof linger);
     z->sock = zsocket;
+    z->stale = 1;
     z->cb = cb;
     z->arg = arg;
     uv_poll_init(loop, &z->poll, fd);
@@ -136,8 +153,10 @@ int cm_zsock_send(cm_zsock *z, const cm_frame *frames, int nframes)
         if (zmq_send(z->sock, frames[i].data, frames[i].len, flags) < 0)
             return -errno; /* only frame 0 can fail: later frames are accepted atomically */
     }
-    /* A send can consume ZMQ_FD's edge while input is pending (LIBRARIES.md): look
-     * again now, so that the loop does not block with a message waiting. */
-    if (zsock_readable(z)) uv_idle_start(&z->idle, on_idle);
+    /* A send can consume ZMQ_FD's edge while input is pending (LIBRARIES.md): the
+     * idle handle keeps the loop from sleeping until the next prepare has looked
+     * (one look for all the sends of a loop turn). */
+    z->stale = 1;
+    uv_idle_start(&z->idle, on_idle);
     return 0;
 }
