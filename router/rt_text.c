@@ -23,6 +23,21 @@ static int is_placeholder(const char *name, size_t n, const char *names)
     return 0;
 }
 
+/* Appends piece[0..n) to out (length *len, capacity *cap); frees out on ENOMEM. */
+static char *append(char *out, size_t *len, size_t *cap, const char *piece, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        char *grown = realloc(out, *cap = (*len + n + 1) * 2);
+        if (!grown) free(out);
+        out = grown;
+        if (!out) return NULL;
+    }
+    memcpy(out + *len, piece, n);
+    *len += n;
+    return out;
+}
+
+/* Copies the text up to each '@' in one piece; a placeholder becomes its value. */
 char *rt_text_render(const char *text, const cm_fields *fields, const char *names)
 {
     size_t cap = strlen(text) + 1, len = 0;
@@ -30,7 +45,7 @@ char *rt_text_render(const char *text, const cm_fields *fields, const char *name
     while (out && *text) {
         const char *end = text[0] == '@' ? strchr(text + 1, '@') : NULL;
         const char *piece = text;
-        size_t n = 1;
+        size_t n = text[0] == '@' ? 1 : strcspn(text, "@");
         char name[CM_FIELD_NAME_MAX + 1];
         if (end && is_placeholder(text + 1, (size_t)(end - text - 1), names)) {
             memcpy(name, text + 1, (size_t)(end - text - 1));
@@ -40,15 +55,8 @@ char *rt_text_render(const char *text, const cm_fields *fields, const char *name
             n = strlen(piece);
             text = end + 1;
         } else
-            text++;
-        if (len + n + 1 > cap) {
-            char *grown = realloc(out, cap = (len + n + 1) * 2);
-            if (!grown) free(out);
-            out = grown;
-            if (!out) break;
-        }
-        memcpy(out + len, piece, n);
-        len += n;
+            text += n;
+        out = append(out, &len, &cap, piece, n);
     }
     if (out) out[len] = 0;
     return out;
