@@ -75,13 +75,31 @@ static const char *source_charset(const char *declared)
     return name;
 }
 
+/* A copy of valid UTF-8 (what iconv from UTF-8 to UTF-8 gives, without iconv's cost:
+ * g_utf8_validate refuses what glibc's UTF-8 decoder refuses: overlong forms,
+ * surrogates, code points over U+10FFFF); NULL if s is not valid UTF-8. */
+static char *copy_utf8(const char *s, size_t len)
+{
+    char *r = g_utf8_validate(s, (gssize)len, NULL) ? malloc(len + 1) : NULL;
+    if (r) {
+        memcpy(r, s, len);
+        r[len] = '\0';
+    }
+    return r;
+}
+
+static int is_utf8_name(const char *cs)
+{
+    return g_ascii_strcasecmp(cs, "UTF-8") == 0 || g_ascii_strcasecmp(cs, "utf8") == 0;
+}
+
 /* s[0..len) (NUL bytes already removed) in `charset` -> malloc'd UTF-8: the declared
  * charset, else UTF-8 if valid, else Windows-1252, else ISO-8859-1 (never fails). */
 static char *to_utf8(const char *s, size_t len, const char *charset)
 {
     const char *cs = source_charset(charset);
-    char *r = cs ? try_convert(s, len, cs) : NULL;
-    if (!r && g_utf8_validate(s, (gssize)len, NULL)) r = try_convert(s, len, "UTF-8");
+    char *r = cs && !is_utf8_name(cs) ? try_convert(s, len, cs) : NULL;
+    if (!r) r = copy_utf8(s, len);
     if (!r) r = try_convert(s, len, "WINDOWS-1252");
     if (!r) r = try_convert(s, len, "ISO-8859-1");
     return r;

@@ -76,12 +76,21 @@ static char *wire_bytes(si_session *s, size_t *len, int *failed)
     return NULL;
 }
 
+/* Writes at once what the socket takes (uv_try_write: no request, and no epoll_ctl
+ * that libuv makes after each queued write); queues the rest behind what is queued. */
 void si_conn_flush(si_session *s)
 {
-    size_t len;
+    size_t len, done = 0;
     int failed;
     if (s->handles_closing || (!s->out.len && !s->tls)) return;
     char *buf = wire_bytes(s, &len, &failed);
+    uv_buf_t b = uv_buf_init(buf, (unsigned)len);
+    int n = buf ? uv_try_write((uv_stream_t *)&s->tcp, &b, 1) : 0;
+    if (n > 0) done = (size_t)n;
+    if (buf && done == len) {
+        free(buf);
+        return;
+    }
     write_req *w = buf ? malloc(sizeof *w) : NULL;
     if (!w) {
         if (failed || buf) close_handles(s);
@@ -89,7 +98,7 @@ void si_conn_flush(si_session *s)
         return;
     }
     w->buf = buf;
-    uv_buf_t b = uv_buf_init(w->buf, (unsigned)len);
+    b = uv_buf_init(w->buf + done, (unsigned)(len - done));
     int rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &b, 1, write_cb);
     if (rc < 0) {
         free(w->buf);

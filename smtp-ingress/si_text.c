@@ -1,24 +1,29 @@
 /* si_text: see si_text.h. */
 #include "si_text.h"
-#include "cm_buf.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The growth and the failure model are cm_wbuf's (cm_put_raw), plus a NUL not counted. */
+/* Grows by doubling from 256 bytes, like cm_wbuf; one byte more for the NUL. */
 void si_sbuf_add(si_sbuf *b, const char *s, size_t n)
 {
     if (b->err) return;
-    cm_wbuf w = {.data = (uint8_t *)b->p, .len = b->len, .cap = b->cap};
-    cm_put_raw(&w, s, n);
-    cm_put_u8(&w, 0);
-    b->p = (char *)w.data;
-    b->cap = w.cap;
-    b->err = w.err;
-    if (!w.err)
-        b->len = w.len - 1;
-    else if (b->p)
-        b->p[b->len] = '\0'; /* as it was */
+    if (b->cap - b->len <= n) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len <= n)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->err = -ENOMEM;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
 }
 
 void si_sbuf_addc(si_sbuf *b, char c)
@@ -53,25 +58,23 @@ static size_t signature_cut(const char *s, size_t len)
     return len;
 }
 
+/* One pass into a buffer of the input's size (the result is never longer). */
 char *si_text_normalise(const char *s, size_t len)
 {
-    si_sbuf b = {0};
-    si_sbuf_add(&b, "", 0);
+    char *out = malloc(len + 1);
+    size_t n = 0;
+    if (!out) return NULL;
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\r') {
-            si_sbuf_addc(&b, '\n');
+            out[n++] = '\n';
             if (i + 1 < len && s[i + 1] == '\n') i++;
         } else if (s[i] != '\0') {
-            si_sbuf_addc(&b, s[i]);
+            out[n++] = s[i];
         }
     }
-    if (b.err) {
-        free(b.p);
-        return NULL;
-    }
-    b.len = signature_cut(b.p, b.len);
-    while (b.len && is_trailing_space(b.p[b.len - 1]))
-        b.len--;
-    b.p[b.len] = '\0';
-    return b.p;
+    n = signature_cut(out, n);
+    while (n && is_trailing_space(out[n - 1]))
+        n--;
+    out[n] = '\0';
+    return out;
 }

@@ -268,6 +268,40 @@ static void test_odd_inputs(void **state)
     }
 }
 
+/* The charset paths: UTF-8 (declared or not) is copied once validated, anything not
+ * valid UTF-8 falls back to Windows-1252, a declared charset is converted. */
+static const struct {
+    const char *ct, *body, *text;
+} CHARSETS[] = {
+    {"",
+     "\xc3\x87"
+     "a \xe2\x9c\x93 \xf0\x9f\x98\x80",
+     "\xc3\x87"
+     "a \xe2\x9c\x93 \xf0\x9f\x98\x80"},
+    {"text/plain; charset=utf-8", "caf\xc3\xa9", "caf\xc3\xa9"},
+    {"text/plain; charset=UTF8", "caf\xc3\xa9", "caf\xc3\xa9"},
+    {"text/plain; charset=utf-8", "caf\xe9", "caf\xc3\xa9"},        /* invalid: cp1252 */
+    {"", "\xc0\xaf overlong", "\xc3\x80\xc2\xaf overlong"},         /* not UTF-8: cp1252 */
+    {"", "\xed\xa0\x80", "\xc3\xad\xc2\xa0\xe2\x82\xac"},           /* a surrogate: cp1252 */
+    {"text/plain; charset=iso-8859-2", "\xb9koda", "\xc5\xa1koda"}, /* declared: converted */
+    {"text/plain; charset=us-ascii", "\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9"},
+};
+
+static void test_charsets(void **state)
+{
+    for (size_t i = 0; i < N_ELEMS(CHARSETS); i++) {
+        char msg[512];
+        si_mail m;
+        int n = snprintf(msg, sizeof msg, "From: a@b\r\n%s%s%s\r\n%s\r\n",
+                         *CHARSETS[i].ct ? "Content-Type: " : "", CHARSETS[i].ct,
+                         *CHARSETS[i].ct ? "\r\n" : "", CHARSETS[i].body);
+        assert_int_equal(si_mime_parse((const uint8_t *)msg, (size_t)n, &m), 0);
+        if (strcmp(m.text, CHARSETS[i].text) != 0)
+            fail_msg("row %zu: \"%s\", expected \"%s\"", i, m.text, CHARSETS[i].text);
+        si_mail_free(&m);
+    }
+}
+
 static int setup(void **state)
 {
     g_mime_init();
@@ -283,9 +317,13 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_normalise),   cmocka_unit_test(test_html),
-        cmocka_unit_test(test_html_deep),        cmocka_unit_test(test_golden),
-        cmocka_unit_test(test_attachment_bytes), cmocka_unit_test(test_submit_roundtrip),
+        cmocka_unit_test(test_text_normalise),
+        cmocka_unit_test(test_charsets),
+        cmocka_unit_test(test_html),
+        cmocka_unit_test(test_html_deep),
+        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_attachment_bytes),
+        cmocka_unit_test(test_submit_roundtrip),
         cmocka_unit_test(test_odd_inputs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
