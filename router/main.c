@@ -19,6 +19,7 @@
 #include "rt_egress.h"
 #include "rt_feed.h"
 #include "rt_ingress.h"
+#include "rt_stage.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -114,6 +115,9 @@ int main(int argc, char **argv)
     ctx.zctx = zmq_ctx_new();
     open_store(&ctx);
     open_endpoints(&ctx);
+    size_t staged = 0;
+    if (rt_stage_sweep(&ctx, &staged) != 0) cm_log_fatal("cannot sweep staged jobs");
+    if (staged) cm_warn("%zu staged job(s) of a submission never completed deleted", staged);
     if (rt_feed_create(&ctx, &ctx.feed) != 0 || rt_feed_load(ctx.feed) != 0 ||
         rt_dlr_out_resume(&ctx) != 0)
         cm_log_fatal("cannot load the queue");

@@ -39,12 +39,13 @@ typedef struct rt_ctx {
     uv_timer_t drain_timer;
 } rt_ctx;
 
-/* queue.mdb sub-databases. */
+/* queue.mdb sub-databases. An "acc:<number>" entry of to_dlr is empty: it stands for
+ * the ACCEPTED event stored under that number in submissions (rt_dlr_out). */
 #define RT_DB_META "meta"               /* counters: "submission", "job" */
 #define RT_DB_SUBMITS "submits"         /* ingress submit id -> submission number */
 #define RT_DB_SUBMISSIONS "submissions" /* submission number -> encoded ACCEPTED */
 #define RT_DB_JOBS "jobs"               /* BE64 job id -> rt_job_rec + encoded JOB */
-#define RT_DB_TO_DLR "to_dlr"           /* handoff key -> encoded message, until dlr acks */
+#define RT_DB_TO_DLR "to_dlr"           /* key -> message until dlr acks ("acc:": empty) */
 #define RT_DB_SEEN "seen"               /* handoff keys already applied (RESULT, DELIVER) */
 #define RT_DB_LAST_SENT "last_sent"     /* E.164 -> who last messaged it (rt_mo) */
 #define RT_DB_MSGIDS "msgids"           /* sender, newline, Message-ID -> u64 ms + number */

@@ -5,6 +5,7 @@
 #include "rt_ctx.h"
 #include "rt_dlr_out.h"
 #include "rt_feed.h"
+#include "rt_stage.h"
 #include "rt_submit.h"
 
 #include <ctype.h>
@@ -14,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A job to hand to rt_feed once committed. */
+/* A job to hand to rt_feed once committed (24 bytes: a list of 100,000 recipients
+ * keeps 2.4 MB of these until its commit). `op` indexes cfg->operators, which a
+ * reload never reorders (rt_config). */
 typedef struct {
     uint64_t id, release_ms;
-    char op[64];
+    uint32_t op;
 } new_job;
 
 /* What to do once the batch holding a submission is committed. */
@@ -32,11 +35,15 @@ typedef struct {
 } after_commit;
 
 /* The submission being stored in the batch: its number, taken when its first job
- * needs it (or when the event is stored), and what happens after the commit. */
+ * needs it (or when the event is stored), and what happens after the commit. With
+ * `chunked`, every RT_STAGE_CHUNK jobs the batch is committed and a new one begun
+ * (st->txn changes): see rt_stage.h. */
 typedef struct {
     rt_ctx *ctx;
     MDB_txn *txn;
     char number[24];
+    int chunked;
+    size_t staged; /* jobs written in the current transaction */
     after_commit *after;
 } storing;
 
@@ -50,15 +57,19 @@ static void reply_now(cm_hub *h, const cm_peer *to, const char *key, const cm_ms
 static void on_committed(void *arg, int committed)
 {
     after_commit *a = arg;
+    const cm_config *cfg = a->ctx->cfg;
     for (size_t k = 0; committed && k < a->n_jobs; k++)
-        if (rt_feed_add(a->ctx->feed, a->jobs[k].id, a->jobs[k].op, 0, a->jobs[k].release_ms))
+        if (rt_feed_add(a->ctx->feed, a->jobs[k].id, cfg->operators[a->jobs[k].op].name, 0,
+                        a->jobs[k].release_ms))
             cm_log_fatal("out of memory");
     if (committed && a->answer)
         cm_hub_ack(a->ctx->ingress_hub, &a->to, a->key, a->reply.data, a->reply.len);
     if (committed) rt_feed_dispatch_all(a->ctx->feed);
+    int big = a->n_jobs >= RT_STAGE_CHUNK;
     cm_wbuf_free(&a->reply);
     free(a->jobs);
     free(a);
+    if (big) rt_stage_trim();
 }
 
 static int take_number(storing *st)
@@ -70,8 +81,14 @@ static int take_number(storing *st)
     return rc;
 }
 
-static int remember_job(after_commit *a, uint64_t id, const char *op, uint64_t release_ms)
+static int remember_job(storing *st, uint64_t id, const char *op, uint64_t release_ms)
 {
+    after_commit *a = st->after;
+    const cm_config *cfg = st->ctx->cfg;
+    uint32_t i = 0;
+    while (i < cfg->n_operators && strcmp(cfg->operators[i].name, op) != 0)
+        i++;
+    if (i == cfg->n_operators) return -EINVAL; /* rt_route only picks configured operators */
     if (a->n_jobs == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 16;
         new_job *j = realloc(a->jobs, cap * sizeof *j);
@@ -79,23 +96,33 @@ static int remember_job(after_commit *a, uint64_t id, const char *op, uint64_t r
         a->jobs = j;
         a->cap = cap;
     }
-    new_job *j = &a->jobs[a->n_jobs++];
-    j->id = id;
-    j->release_ms = release_ms;
-    snprintf(j->op, sizeof j->op, "%s", op);
+    a->jobs[a->n_jobs++] = (new_job){.id = id, .release_ms = release_ms, .op = i};
     return 0;
 }
 
-/* rt_submit's job sink: numbers the job and writes it into the batch. */
+/* Commits what is staged once the current transaction holds RT_STAGE_CHUNK jobs. */
+static int next_chunk(storing *st)
+{
+    if (!st->chunked || st->staged < RT_STAGE_CHUNK) return 0;
+    st->staged = 0;
+    return rt_stage_next_chunk(st->ctx, &st->txn, st->number, st->after->n_jobs);
+}
+
+/* rt_submit's job sink: numbers the job and writes it into the batch (MDB_APPEND: job
+ * ids only grow, so pages fill up instead of splitting in halves; a key that is not
+ * the largest fails with -EEXIST like MDB_NOOVERWRITE would). A big submission's
+ * jobs are staged: committed chunk by chunk, invisible until its record is written. */
 static int store_job(void *arg, cm_msg_job *job, uint64_t release_ms)
 {
     storing *st = arg;
-    MDB_dbi meta = cm_store_dbi(st->ctx->store, RT_DB_META);
     uint8_t key[8];
     cm_wbuf w = {0};
     rt_job_rec head = {.release_ms = release_ms};
-    int rc = take_number(st);
-    if (!rc) rc = cm_store_next_seq(st->txn, meta, "job", &job->job_id);
+    int rc = next_chunk(st);
+    if (!rc) rc = take_number(st);
+    if (!rc)
+        rc = cm_store_next_seq(st->txn, cm_store_dbi(st->ctx->store, RT_DB_META), "job",
+                               &job->job_id);
     if (rc) return rc;
     job->submission = st->number;
     cm_put_raw(&w, &head, sizeof head);
@@ -103,9 +130,10 @@ static int store_job(void *arg, cm_msg_job *job, uint64_t release_ms)
     cm_be64_put(key, job->job_id);
     if (!rc)
         rc = cm_store_put(st->txn, cm_store_dbi(st->ctx->store, RT_DB_JOBS), key, 8, w.data, w.len,
-                          MDB_NOOVERWRITE);
+                          MDB_APPEND);
     cm_wbuf_free(&w);
-    return rc ? rc : remember_job(st->after, job->job_id, job->operator_name, release_ms);
+    st->staged++;
+    return rc ? rc : remember_job(st, job->job_id, job->operator_name, release_ms);
 }
 
 static int is_blacklisted(void *arg, const char *account, const char *e164)
@@ -134,7 +162,8 @@ static int put_last_sent(rt_ctx *ctx, MDB_txn *txn, const rt_submission *s)
 }
 
 /* Writes the submission's event, reply and indexes into the batch (its jobs are
- * already there: store_job). */
+ * already there: store_job). The event is stored once, in `submissions`: the outbox
+ * entry refers to it (rt_dlr_out_put_ref). */
 static int store_submission(storing *st, const char *submit_id, rt_submission *s)
 {
     rt_ctx *ctx = st->ctx;
@@ -147,10 +176,11 @@ static int store_submission(storing *st, const char *submit_id, rt_submission *s
     rc = cm_wire_encode_accepted(&s->accepted, &ev);
     if (!rc) rc = cm_wire_encode_submit_reply(&s->reply, &st->after->reply);
     if (!rc) rc = put_last_sent(ctx, st->txn, s);
+    rt_submission_drop_recipients(s); /* the event holds them now: not twice at the peak */
     if (!rc)
         rc = cm_store_put(st->txn, cm_store_dbi(ctx->store, RT_DB_SUBMISSIONS), st->number,
                           strlen(st->number), ev.data, ev.len, MDB_NOOVERWRITE);
-    if (!rc) rc = rt_dlr_out_put(ctx, st->txn, key, ev.data, ev.len);
+    if (!rc) rc = rt_dlr_out_put_ref(ctx, st->txn, key, &ev); /* takes ev's bytes */
     if (!rc)
         rc = cm_store_put(st->txn, cm_store_dbi(ctx->store, RT_DB_SUBMITS), submit_id,
                           strlen(submit_id), st->after->reply.data, st->after->reply.len,
@@ -197,7 +227,8 @@ static int remember_msgid(rt_ctx *ctx, MDB_txn *txn, const char *mkey, const rt_
                         0);
 }
 
-static void log_decision(rt_ctx *ctx, const cm_msg_submit *m, const rt_submission *s)
+/* n_rcpt: the submission's recipients (counted before rt_submission_drop_recipients). */
+static void log_decision(rt_ctx *ctx, const cm_msg_submit *m, const rt_submission *s, size_t n_rcpt)
 {
     const cm_msg_accepted *a = &s->accepted;
     static const char *const status[] = {"?", "accepted", "rejected", "duplicate", "dry-run"};
@@ -209,19 +240,20 @@ static void log_decision(rt_ctx *ctx, const cm_msg_submit *m, const rt_submissio
     }
     cm_info("submission %s from <%s> account %s: %s%s%s, %zu recipient(s), %zu job(s)",
             a->submission, m->mail_from, a->account, status[a->status < 5 ? a->status : 0],
-            a->reason[0] ? ": " : "", a->reason, a->recipients_n, s->n_jobs);
+            a->reason[0] ? ": " : "", a->reason, n_rcpt, s->n_jobs);
 }
 
 /* Decides and stores one new submission; the ack leaves after the commit. `from`
  * NULL: a submission of the gateway's own (nobody to answer, STOP lists not
- * consulted). A storage failure is fatal: the batch is abandoned, nothing answered. */
+ * consulted), stored in txn without chunks (its caller goes on writing in txn).
+ * A storage failure is fatal: the batch is abandoned, nothing answered. */
 static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const char *key,
                         const cm_msg_submit *m)
 {
     rt_submission s;
     char mkey[1024], dup[32];
     after_commit *a = calloc(1, sizeof *a);
-    storing st = {.ctx = ctx, .txn = txn, .after = a};
+    storing st = {.ctx = ctx, .txn = txn, .chunked = from != NULL, .after = a};
     rt_submit_env env = {.cfg = ctx->cfg,
                          .accounts = ctx->accounts,
                          .quiet = &ctx->quiet,
@@ -239,18 +271,19 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     int rc = find_duplicate(ctx, txn, mkey, &env, dup, sizeof dup);
     if (!rc) rc = rt_submit_build(&env, m, &s);
     if (rc) cm_log_fatal("cannot store submission %s: %s", m->id, strerror(-rc));
+    size_t n_rcpt = s.accepted.recipients_n;
     if (!s.has_event) {
-        log_decision(ctx, m, &s);
+        log_decision(ctx, m, &s, n_rcpt);
         if (from) reply_now(ctx->ingress_hub, from, key, &s.reply);
         rt_submission_free(&s);
         free(a->jobs);
         free(a);
         return;
     }
-    rc = store_submission(&st, m->id, &s);
-    if (!rc) rc = remember_msgid(ctx, txn, mkey, &s);
+    rc = store_submission(&st, m->id, &s); /* st.txn: the last chunk's transaction */
+    if (!rc) rc = remember_msgid(ctx, st.txn, mkey, &s);
     if (rc) cm_log_fatal("queue store: cannot store submission: %s", strerror(-rc));
-    log_decision(ctx, m, &s);
+    log_decision(ctx, m, &s, n_rcpt);
     rt_submission_free(&s);
     if (cm_store_batch_after(ctx->store, on_committed, a) != 0) cm_log_fatal("out of memory");
 }

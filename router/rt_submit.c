@@ -332,8 +332,16 @@ void rt_submission_number(rt_submission *s, const char *number)
     s->reply.text = cm_arena_strdup(&s->arena, text);
 }
 
+void rt_submission_drop_recipients(rt_submission *s)
+{
+    if (s->recipients_cap) free(s->accepted.recipients);
+    s->accepted.recipients = NULL;
+    s->accepted.recipients_n = s->recipients_cap = 0;
+}
+
 void rt_submission_free(rt_submission *s)
 {
+    if (s->recipients_cap) free(s->accepted.recipients); /* rt_recipients: malloc'd */
     cm_arena_free(s->arena);
     memset(s, 0, sizeof *s);
 }

@@ -49,13 +49,16 @@ typedef struct {
     const cm_config_account *account;
     cm_msg_submit_reply reply;
     cm_msg_accepted accepted;
-    size_t recipients_cap;
-    size_t n_jobs; /* jobs handed to the sink (0 unless accepted) */
+    size_t recipients_cap; /* of accepted.recipients, malloc'd (not in the arena) */
+    size_t n_jobs;         /* jobs handed to the sink (0 unless accepted) */
 } rt_submission;
 
 int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submission *out);
 /* Sets the submission number (in the event and the SMTP reply). */
 void rt_submission_number(rt_submission *s, const char *number);
+/* Frees the recipient array once the event is encoded (a list of 100,000 is 6.4 MB):
+ * accepted.recipients becomes NULL and recipients_n 0. */
+void rt_submission_drop_recipients(rt_submission *s);
 void rt_submission_free(rt_submission *s);
 
 #endif
