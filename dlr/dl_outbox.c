@@ -1,6 +1,7 @@
 /* dl_outbox: durable receipts queue and its SMTP sender (see dl_outbox.h).
- * curl_easy_perform() runs in a uv_queue_work thread on a private copy of the mail;
- * everything touching LMDB runs on the loop thread. */
+ * curl_easy_perform() runs in a uv_queue_work thread on a private copy of the mail,
+ * with the slot's own curl handle (its SMTP connection is kept after a success, see
+ * send_work); everything touching LMDB runs on the loop thread. */
 #include "dl_outbox.h"
 
 #include "cm_log.h"
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #define SCAN_EVERY_MS 1000
+#define CONN_MAX_AGE_S 30L /* reuse a kept connection no longer: below smarthost idle limits */
 
 int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
                   const char *kind, const char *mail, size_t len, uint64_t now_ms)
@@ -68,6 +70,7 @@ typedef struct {
     dl_outbox *o;
     uv_work_t work;
     int used;
+    CURL *curl; /* the slot's handle, NULL until first used or after a failure */
     uint64_t seq;
     void *rec; /* the stored record, to rewrite it on failure */
     size_t rec_len;
@@ -103,13 +106,18 @@ static size_t read_cb(char *buf, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-/* Thread pool: one SMTP transaction. Touches only the job. */
+/* Thread pool: one SMTP transaction. Touches only the job (and its slot's handle).
+ * The handle keeps its connection after a success, so the slot's next mail skips
+ * connect, greeting and EHLO (curl checks a kept connection is still open, and drops it
+ * after CONN_MAX_AGE_S); after any failure the handle is closed, so a connection in an
+ * unknown state is never used again. */
 static void send_work(uv_work_t *w)
 {
     send_job *j = w->data;
-    CURL *c = curl_easy_init();
     struct curl_slist *rcpt = curl_slist_append(NULL, j->m.rcpt);
+    CURL *c = j->curl != NULL ? j->curl : curl_easy_init();
 
+    j->curl = c;
     j->errbuf[0] = '\0';
     j->smtp_code = 0;
     if (c == NULL || rcpt == NULL) {
@@ -125,12 +133,19 @@ static void send_work(uv_work_t *w)
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, j->o->opts.timeout_s);
+    curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, j->o->opts.timeout_s); /* QUIT too */
+    curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, CONN_MAX_AGE_S);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, j->errbuf);
     j->cc = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &j->smtp_code);
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL); /* rcpt is freed below */
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
 out:
     curl_slist_free_all(rcpt);
-    if (c != NULL) curl_easy_cleanup(c);
+    if (j->cc != CURLE_OK && c != NULL) {
+        curl_easy_cleanup(c);
+        j->curl = NULL;
+    }
 }
 
 static void job_release(send_job *j)
@@ -261,7 +276,7 @@ static int job_start(dl_outbox *o, send_job *j, uint64_t seq, const MDB_val *v)
     return rc;
 }
 
-/* The due mails (first of each recipient, dl_outq) into the free slots. */
+/* The due mails (first of each recipient and submission, dl_outq) into the free slots. */
 static void scan(uv_timer_t *t)
 {
     dl_outbox *o = t->data;
@@ -288,14 +303,18 @@ static void scan(uv_timer_t *t)
     mdb_txn_abort(txn);
 }
 
-/* Rebuild the indexes of an outbox written without them (or damaged). */
+/* Rebuild the indexes of an outbox written without them, with an older layout (or
+ * damaged); on a fresh store this only records the layout version. */
 static int check_indexes(dl_outbox *o)
 {
     MDB_txn *txn = cm_store_batch_txn(o->store);
     int rc = txn != NULL ? dl_outq_check(o->st, txn) : -EIO;
 
     if (rc == 1) {
-        cm_warn("outbox: rebuilding its indexes");
+        size_t n = 0;
+        uint64_t oldest;
+        if (dl_outq_depth(o->st, txn, &n, &oldest) == 0 && n > 0)
+            cm_warn("outbox: rebuilding its indexes (%zu mails)", n);
         rc = dl_outq_reindex(o->st, txn);
         if (rc == 0) rc = cm_store_batch_commit(o->store);
     }
@@ -347,8 +366,14 @@ static void timer_closed(uv_handle_t *h)
     free(h->data);
 }
 
+/* Closes the kept connections (QUIT, each bounded by the response time-out). */
 void dl_outbox_free(dl_outbox *o)
 {
+    for (int i = 0; i < DL_OUTBOX_PARALLEL; i++) {
+        if (o->jobs[i].used || o->jobs[i].curl == NULL) continue; /* in flight: leave it */
+        curl_easy_cleanup(o->jobs[i].curl);
+        o->jobs[i].curl = NULL;
+    }
     uv_close((uv_handle_t *)&o->timer, timer_closed);
 }
 

@@ -1,24 +1,31 @@
 /* dl_outbox: the durable queue of receipts for the smarthost, and its sender.
  *
  * dl_outbox_put() appends a mail to `outbox` (dl_outq: 8-byte big-endian sequence
- * from the meta counter "outbox", with its per-recipient and due-time index entries)
+ * from the meta counter "outbox", with its per-group and due-time index entries)
  * inside the caller's transaction: the mail is decided and stored in the same commit
  * as the state that caused it.
  *
  * The sender (dl_outbox_start) takes the due mails from the due index (committed data;
- * only the first mail of each recipient is there, so a scan reads a handful of
- * entries whatever the backlog) and hands each to a uv_queue_work thread that runs
- * curl_easy_perform() on a private copy (SMTP to dlr.smarthost, MAIL FROM dlr.from, one RCPT); LMDB
- * is only touched on the loop thread. A 2xx removes the mail; a temporary failure (4xx, no
- * connection, time-out) keeps it with tries + 1 and next_try = now + back-off (dlr.retry_min_s
- * doubling up to dlr.retry_max_s); a permanent 5xx moves it to `dead` with an error
- * log, counted (stats, meta counter "dead") and never tried again. Every change is
- * written in the store's batch; the mail leaves the in-flight set only after that
- * batch committed, so a mail is never sent twice by one process. After a restart the
- * outbox is simply read again (and its indexes rebuilt if they disagree with it). At
- * most DL_OUTBOX_PARALLEL mails are in flight, never two to the same recipient, and a
- * mail waits while an earlier one to its recipient is in flight or waiting for its
- * retry: a customer gets the acceptance receipt before the final one.
+ * only the first mail of each (recipient, submission) group is there, so a scan reads
+ * a handful of entries whatever the backlog) and hands each to a uv_queue_work thread
+ * that runs curl_easy_perform() on a private copy (SMTP to dlr.smarthost, MAIL FROM
+ * dlr.from, one RCPT); LMDB is only touched on the loop thread. Each of the
+ * DL_OUTBOX_PARALLEL slots keeps its curl handle, and with it its SMTP connection after
+ * a success (at most 30 s, and only while the smarthost keeps it open), so a busy
+ * outbox pays connect, greeting and EHLO once per slot rather than once per mail; a
+ * failure closes the slot's handle. A 2xx removes the mail; a temporary failure (4xx,
+ * no connection, time-out) keeps it with tries + 1 and next_try = now + back-off
+ * (dlr.retry_min_s doubling up to dlr.retry_max_s); a permanent 5xx moves it to `dead`
+ * with an error log, counted (stats, meta counter "dead") and never tried again. Every
+ * change is written in the store's batch; the mail leaves the in-flight set only after
+ * that batch committed, so a mail is never sent twice by one process. After a restart
+ * the outbox is simply read again (and its indexes rebuilt if they disagree with it or
+ * have an older layout, dl_outq). At most DL_OUTBOX_PARALLEL mails are in flight
+ * (dlr's main sizes the libuv thread pool for them), never two of the same
+ * submission to the same recipient, and a mail waits while an earlier one of its
+ * group is in flight or waiting for its retry: a customer gets a submission's
+ * acceptance receipt before its final one, while receipts of different submissions
+ * to the same address go out side by side (a busy sender on a slow smarthost link).
  *
  * dl_outbox_get_stats() counts the sender's outcomes since start, in total and by
  * kind of mail (dl_outbox_kind(): "acceptance", "final", "reply", else "other") for
@@ -26,7 +33,8 @@
  *
  * dl_outbox_kick() asks for a scan soon (after a commit that added mails); a timer
  * also scans every second. dl_outbox_stop() stops scanning; the mails in flight
- * finish (their results are committed) before the close callback runs. */
+ * finish (their results are committed) before the close callback runs.
+ * dl_outbox_free() closes the kept connections (a QUIT each, on the calling thread). */
 #ifndef DL_OUTBOX_H
 #define DL_OUTBOX_H
 
@@ -38,7 +46,7 @@
 #include <stdint.h>
 #include <uv.h>
 
-#define DL_OUTBOX_PARALLEL 4
+#define DL_OUTBOX_PARALLEL 8 /* SMTP sessions at once to the smarthost */
 
 int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
                   const char *kind, const char *mail, size_t len, uint64_t now_ms);

@@ -1,5 +1,5 @@
-/* dl_outq: the stored outbox and its per-recipient and due-time indexes (see
- * dl_outq.h). */
+/* dl_outq: the stored outbox and its per-group (recipient, submission) and due-time
+ * indexes (see dl_outq.h). */
 #include "dl_outq.h"
 
 #include "cm_store.h"
@@ -7,22 +7,34 @@
 #include <errno.h>
 #include <string.h>
 
-#define RCPT_MAX 400 /* longest recipient indexed (LMDB keys stop at 511 bytes) */
+#define RCPT_MAX 400 /* longest recipient indexed */
+#define SUB_MAX 100  /* a longer submission groups by its first SUB_MAX bytes */
+#define LAYOUT_KEY "outbox_layout"
+#define LAYOUT 2 /* version of the index layout; none stored: 1, outbox_rcpt rcpt \0 BE64(seq) */
 
+_Static_assert(RCPT_MAX + 1 + SUB_MAX + 1 + 8 <= 511, "LMDB keys stop at 511 bytes");
+
+/* rcpt \0 submission \0 BE64(seq): the group is k[0..prefix). Neither string holds a
+ * NUL (dl_rec refuses them), so the prefix names one group and no other. */
 typedef struct {
-    uint8_t k[RCPT_MAX + 1 + 8];
-    size_t prefix; /* rcpt and its NUL */
+    uint8_t k[RCPT_MAX + 1 + SUB_MAX + 1 + 8];
+    size_t prefix; /* rcpt, NUL, submission, NUL */
     size_t len;
-} rcpt_key;
+} group_key;
 
-static int make_rcpt_key(const char *rcpt, size_t rl, uint64_t seq, rcpt_key *out)
+static int make_group_key(const char *rcpt, const char *sub, uint64_t seq, group_key *out)
 {
+    size_t rl = strlen(rcpt), sl = sub != NULL ? strlen(sub) : 0;
+
     if (rl > RCPT_MAX) return -EINVAL;
+    if (sl > SUB_MAX) sl = SUB_MAX; /* a coarser group: order kept all the same */
     memcpy(out->k, rcpt, rl);
     out->k[rl] = '\0';
-    out->prefix = rl + 1;
-    cm_be64_put(out->k + rl + 1, seq);
-    out->len = rl + 1 + 8;
+    if (sl > 0) memcpy(out->k + rl + 1, sub, sl);
+    out->k[rl + 1 + sl] = '\0';
+    out->prefix = rl + 1 + sl + 1;
+    cm_be64_put(out->k + out->prefix, seq);
+    out->len = out->prefix + 8;
     return 0;
 }
 
@@ -32,61 +44,72 @@ static void due_key(uint8_t k[16], uint64_t next_try, uint64_t seq)
     cm_be64_put(k + 8, seq);
 }
 
-/* The first (oldest) mail of the recipient in rk->k[0..prefix); -ENOENT if none. */
-static int first_of(dl_state *st, MDB_txn *txn, const rcpt_key *rk, uint64_t *seq)
+/* The first (oldest) mail of the group gk->k[0..prefix); -ENOENT if none. */
+static int first_of(dl_state *st, MDB_txn *txn, const group_key *gk, uint64_t *seq)
 {
     MDB_cursor *cur;
-    MDB_val k = {rk->prefix, (void *)rk->k}, v;
+    MDB_val k = {gk->prefix, (void *)gk->k}, v;
     int rc = mdb_cursor_open(txn, st->db.outbox_rcpt, &cur);
 
     if (rc != 0) return cm_store_err(rc);
     rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    if (rc == 0 && k.mv_size == rk->prefix + 8 && memcmp(k.mv_data, rk->k, rk->prefix) == 0)
-        *seq = cm_be64_get((const uint8_t *)k.mv_data + rk->prefix);
+    if (rc == 0 && k.mv_size == gk->prefix + 8 && memcmp(k.mv_data, gk->k, gk->prefix) == 0)
+        *seq = cm_be64_get((const uint8_t *)k.mv_data + gk->prefix);
     else if (rc == 0 || rc == MDB_NOTFOUND)
         rc = MDB_NOTFOUND;
     mdb_cursor_close(cur);
     return cm_store_err(rc);
 }
 
-/* next_try and recipient key of stored mail seq. */
-static int peek(dl_state *st, MDB_txn *txn, uint64_t seq, uint64_t *next_try, rcpt_key *rk)
+/* next_try and group key of the stored record v (mail seq); -EBADMSG if unreadable. */
+static int group_of(const MDB_val *v, uint64_t seq, uint64_t *next_try, group_key *gk)
+{
+    cm_arena *a = NULL;
+    dl_mailrec m;
+    int rc = dl_mailrec_decode(v->mv_data, v->mv_size, &a, &m);
+
+    if (rc == 0) {
+        *next_try = m.next_try_ms;
+        rc = make_group_key(m.rcpt, m.submission, seq, gk);
+    }
+    cm_arena_free(a);
+    return rc == -ENOMEM ? rc : rc < 0 ? -EBADMSG : 0;
+}
+
+/* next_try and group key of stored mail seq. */
+static int peek(dl_state *st, MDB_txn *txn, uint64_t seq, uint64_t *next_try, group_key *gk)
 {
     uint8_t k[8];
     MDB_val v;
-    const char *r;
-    size_t rl;
     int rc;
 
     cm_be64_put(k, seq);
     rc = cm_store_get(txn, st->db.outbox, k, 8, &v);
-    if (rc < 0) return rc;
-    if (dl_mailrec_peek(v.mv_data, v.mv_size, next_try, &r, &rl) < 0) return -EBADMSG;
-    return make_rcpt_key(r, rl, seq, rk);
+    return rc < 0 ? rc : group_of(&v, seq, next_try, gk);
 }
 
-/* Due-index the recipient's first mail, if it has one and it is not indexed yet. */
-static int promote(dl_state *st, MDB_txn *txn, rcpt_key *rk)
+/* Due-index the group's first mail, if it has one and it is not indexed yet. */
+static int promote(dl_state *st, MDB_txn *txn, group_key *gk)
 {
     uint64_t seq, next_try;
     uint8_t dk[16];
-    int rc = first_of(st, txn, rk, &seq);
+    int rc = first_of(st, txn, gk, &seq);
 
     if (rc == -ENOENT) return 0;
-    if (rc == 0) rc = peek(st, txn, seq, &next_try, rk);
+    if (rc == 0) rc = peek(st, txn, seq, &next_try, gk);
     if (rc < 0) return rc;
     due_key(dk, next_try, seq);
     return cm_store_put(txn, st->db.outbox_due, dk, 16, "", 0, 0);
 }
 
-/* Index mail seq (already in outbox) for recipient rk. */
-static int index_one(dl_state *st, MDB_txn *txn, rcpt_key *rk, uint64_t seq, uint64_t next_try)
+/* Index mail seq (already in outbox) in its group gk. */
+static int index_one(dl_state *st, MDB_txn *txn, group_key *gk, uint64_t seq, uint64_t next_try)
 {
     uint64_t first;
     uint8_t dk[16];
-    int rc = cm_store_put(txn, st->db.outbox_rcpt, rk->k, rk->len, "", 0, 0);
+    int rc = cm_store_put(txn, st->db.outbox_rcpt, gk->k, gk->len, "", 0, 0);
 
-    if (rc == 0) rc = first_of(st, txn, rk, &first);
+    if (rc == 0) rc = first_of(st, txn, gk, &first);
     if (rc < 0 || first != seq) return rc;
     due_key(dk, next_try, seq);
     return cm_store_put(txn, st->db.outbox_due, dk, 16, "", 0, 0);
@@ -96,17 +119,17 @@ int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
 {
     cm_wbuf w = {0};
     uint8_t k[8];
-    rcpt_key rk;
-    int rc = make_rcpt_key(m->rcpt, strlen(m->rcpt), 0, &rk);
+    group_key gk;
+    int rc = make_group_key(m->rcpt, m->submission, 0, &gk);
 
     if (rc == 0) rc = cm_store_next_seq(txn, st->db.meta, "outbox", seq);
     if (rc < 0) return rc;
     cm_be64_put(k, *seq);
-    cm_be64_put(rk.k + rk.prefix, *seq);
+    cm_be64_put(gk.k + gk.prefix, *seq);
     dl_mailrec_encode(m, &w);
     rc = w.err ? w.err : cm_store_put(txn, st->db.outbox, k, 8, w.data, w.len, MDB_APPEND);
     cm_wbuf_free(&w);
-    return rc < 0 ? rc : index_one(st, txn, &rk, *seq, m->next_try_ms);
+    return rc < 0 ? rc : index_one(st, txn, &gk, *seq, m->next_try_ms);
 }
 
 static int skipped(uint64_t seq, const uint64_t *skip, size_t nskip)
@@ -135,22 +158,22 @@ int dl_outq_due(dl_state *st, MDB_txn *txn, uint64_t now_ms, const uint64_t *ski
     return (rc == 0 || rc == MDB_NOTFOUND) ? 0 : cm_store_err(rc);
 }
 
-/* Remove mail seq and its index entries; the recipient's next mail gets due-indexed. */
+/* Remove mail seq and its index entries; the group's next mail gets due-indexed. */
 static int remove_mail(dl_state *st, MDB_txn *txn, uint64_t seq)
 {
     uint64_t next_try;
     uint8_t k[8], dk[16];
-    rcpt_key rk;
-    int rc = peek(st, txn, seq, &next_try, &rk);
+    group_key gk;
+    int rc = peek(st, txn, seq, &next_try, &gk);
 
     if (rc < 0) return rc;
     cm_be64_put(k, seq);
     due_key(dk, next_try, seq);
     rc = cm_store_del(txn, st->db.outbox, k, 8);
-    if (rc == 0) rc = cm_store_del(txn, st->db.outbox_rcpt, rk.k, rk.len);
+    if (rc == 0) rc = cm_store_del(txn, st->db.outbox_rcpt, gk.k, gk.len);
     if (rc == 0) rc = cm_store_del(txn, st->db.outbox_due, dk, 16);
     rc = rc == -ENOENT ? 0 : rc; /* not due-indexed: it was not the first */
-    return rc < 0 ? rc : promote(st, txn, &rk);
+    return rc < 0 ? rc : promote(st, txn, &gk);
 }
 
 int dl_outq_sent(dl_state *st, MDB_txn *txn, uint64_t seq)
@@ -162,9 +185,9 @@ int dl_outq_defer(dl_state *st, MDB_txn *txn, uint64_t seq, const dl_mailrec *m)
 {
     uint64_t old;
     uint8_t k[8], dk[16];
-    rcpt_key rk;
+    group_key gk;
     cm_wbuf w = {0};
-    int rc = peek(st, txn, seq, &old, &rk), indexed;
+    int rc = peek(st, txn, seq, &old, &gk), indexed;
 
     if (rc < 0) return rc;
     due_key(dk, old, seq);
@@ -228,40 +251,62 @@ int dl_outq_depth(dl_state *st, MDB_txn *txn, size_t *n, uint64_t *queued_ms)
     return rc;
 }
 
-int dl_outq_check(dl_state *st, MDB_txn *txn)
+/* The index layout version stored in meta (1 when none is: written before it existed). */
+static int layout_of(dl_state *st, MDB_txn *txn, uint64_t *layout)
 {
-    size_t mails = 0, per_rcpt = 0, due = 0;
-    int rc = entries(txn, st->db.outbox, &mails);
+    MDB_val v;
+    int rc = cm_store_get(txn, st->db.meta, LAYOUT_KEY, strlen(LAYOUT_KEY), &v);
 
-    if (rc == 0) rc = entries(txn, st->db.outbox_rcpt, &per_rcpt);
-    if (rc == 0) rc = entries(txn, st->db.outbox_due, &due);
+    *layout = 1;
+    if (rc == -ENOENT) return 0;
     if (rc < 0) return rc;
-    return mails != per_rcpt || due > mails || (mails > 0 && due == 0);
+    if (v.mv_size == 8) memcpy(layout, v.mv_data, 8); /* native, like cm_store counters */
+    return 0;
 }
 
-int dl_outq_reindex(dl_state *st, MDB_txn *txn)
+int dl_outq_check(dl_state *st, MDB_txn *txn)
+{
+    size_t mails = 0, per_group = 0, due = 0;
+    uint64_t layout;
+    int rc = layout_of(st, txn, &layout);
+
+    if (rc == 0) rc = entries(txn, st->db.outbox, &mails);
+    if (rc == 0) rc = entries(txn, st->db.outbox_rcpt, &per_group);
+    if (rc == 0) rc = entries(txn, st->db.outbox_due, &due);
+    if (rc < 0) return rc;
+    return layout != LAYOUT || mails != per_group || due > mails || (mails > 0 && due == 0);
+}
+
+/* Index every readable mail of `outbox` (the indexes are empty). */
+static int index_all(dl_state *st, MDB_txn *txn)
 {
     MDB_cursor *cur;
     MDB_val k, v;
-    int rc = mdb_drop(txn, st->db.outbox_rcpt, 0);
+    int err = 0, rc = mdb_cursor_open(txn, st->db.outbox, &cur);
 
-    if (rc == 0) rc = mdb_drop(txn, st->db.outbox_due, 0);
-    if (rc == 0) rc = mdb_cursor_open(txn, st->db.outbox, &cur);
     if (rc != 0) return cm_store_err(rc);
-    int err = 0;
-
     rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
     while (rc == 0 && err == 0) {
         uint64_t next_try, seq = k.mv_size == 8 ? cm_be64_get(k.mv_data) : 0;
-        const char *r;
-        size_t rl;
-        rcpt_key rk;
-        if (seq != 0 && dl_mailrec_peek(v.mv_data, v.mv_size, &next_try, &r, &rl) == 0 &&
-            make_rcpt_key(r, rl, seq, &rk) == 0)
-            err = index_one(st, txn, &rk, seq, next_try);
+        group_key gk;
+        err = seq != 0 ? group_of(&v, seq, &next_try, &gk) : -EBADMSG;
+        if (err == 0) err = index_one(st, txn, &gk, seq, next_try);
+        if (err == -EBADMSG) err = 0; /* unreadable: left for the operator, never sent */
         if (err == 0) rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
     }
     mdb_cursor_close(cur);
     if (err < 0) return err;
     return rc == MDB_NOTFOUND ? 0 : cm_store_err(rc);
+}
+
+int dl_outq_reindex(dl_state *st, MDB_txn *txn)
+{
+    uint64_t layout = LAYOUT;
+    int rc = mdb_drop(txn, st->db.outbox_rcpt, 0);
+
+    if (rc == 0) rc = mdb_drop(txn, st->db.outbox_due, 0);
+    if (rc != 0) return cm_store_err(rc);
+    rc = index_all(st, txn);
+    return rc < 0 ? rc
+                  : cm_store_put(txn, st->db.meta, LAYOUT_KEY, strlen(LAYOUT_KEY), &layout, 8, 0);
 }

@@ -114,6 +114,17 @@ static void bind_hub(dl_ctx *c)
     cm_info("listening on %s", ep);
 }
 
+/* The outbox's SMTP sessions run in libuv's thread pool (4 threads by default): one
+ * thread per sending slot, and two spare. Read when the pool first starts (the first
+ * uv_queue_work), so set before; an operator's UV_THREADPOOL_SIZE wins. */
+static void size_pool(void)
+{
+    char n[16];
+
+    snprintf(n, sizeof(n), "%d", DL_OUTBOX_PARALLEL + 2);
+    setenv("UV_THREADPOOL_SIZE", n, 0);
+}
+
 static void start_outbox(dl_ctx *c)
 {
     dl_outbox_opts o = {c->cfg->dlr.smarthost, c->cfg->dlr.from, (unsigned)c->cfg->dlr.retry_min_s,
@@ -198,6 +209,7 @@ int main(int argc, char **argv)
     cm_log_init("smsgw-dlr", level_of(cfg->log_level));
     memset(&c, 0, sizeof(c));
     c.loop = uv_default_loop();
+    size_pool();
     c.cfg = cfg;
     set_periods(&c.st, cfg);
     set_id_formats(&c.st, cfg);

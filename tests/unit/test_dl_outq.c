@@ -1,6 +1,9 @@
 /* Unit tests for dl_outq (the receipts outbox and its indexes) on a real dlr.mdb: order
- * per recipient, deferral, in-flight skipping, burial with its counter, a backlog whose
- * due index holds one entry per recipient, rebuilding lost indexes, the depth and the
+ * per (recipient, submission) group, two submissions to one recipient due at once with
+ * each final waiting for its acceptance, replies and mails without submission, key
+ * length limits, deferral, in-flight skipping, burial with its counter, a backlog whose
+ * due index holds one entry per group, rebuilding lost indexes and the indexes of a
+ * store written by a dlr that grouped by recipient alone (layout 1), the depth and the
  * oldest mail's age (metrics), and mails stored by the previous record version. */
 #include <errno.h>
 #include <setjmp.h>
@@ -29,16 +32,33 @@ static int setup(void **state)
     return 0;
 }
 
-static uint64_t put(fixture *f, const char *to, const char *kind, uint64_t at)
+static int put_rc(fixture *f, const char *to, const char *sub, const char *kind, uint64_t at,
+                  uint64_t *seq)
 {
-    dl_mailrec m = {
-        at, 0, "accuses@sms.example.net", (char *)to, "S1", (char *)kind, {(uint8_t *)"mail", 4},
-        ""};
-    uint64_t seq = 0;
+    dl_mailrec m = {at,
+                    0,
+                    "accuses@sms.example.net",
+                    (char *)to,
+                    (char *)sub,
+                    (char *)kind,
+                    {(uint8_t *)"mail", 4},
+                    ""};
 
     m.queued_ms = at;
-    assert_int_equal(dl_outq_put(&f->st, txn_of(f), &m, &seq), 0);
+    return dl_outq_put(&f->st, txn_of(f), &m, seq);
+}
+
+static uint64_t put_sub(fixture *f, const char *to, const char *sub, const char *kind, uint64_t at)
+{
+    uint64_t seq = 0;
+
+    assert_int_equal(put_rc(f, to, sub, kind, at, &seq), 0);
     return seq;
+}
+
+static uint64_t put(fixture *f, const char *to, const char *kind, uint64_t at)
+{
+    return put_sub(f, to, "S1", kind, at);
 }
 
 static size_t entries(fixture *f, MDB_dbi dbi)
@@ -87,6 +107,89 @@ static void test_order_per_recipient(void **state)
     assert_int_equal(entries(f, f->st.db.outbox), 2);
     assert_int_equal(entries(f, f->st.db.outbox_rcpt), 2);
     assert_int_equal(entries(f, f->st.db.outbox_due), 2);
+}
+
+static dl_mailrec later_sub(const char *to, const char *sub, const char *kind, uint64_t next_try)
+{
+    dl_mailrec m = later(to, next_try);
+
+    m.submission = (char *)sub;
+    m.kind = (char *)kind;
+    return m;
+}
+
+/* Two submissions to one address: both acceptances due at once (they may be in flight
+ * together), each final waits for its own acceptance only, also while it is retried. */
+static void test_two_submissions_one_recipient(void **state)
+{
+    fixture *f = *state;
+    dl_mailrec m = later_sub("a@x.test", "S2", "acceptance", NOW + 5000);
+
+    assert_int_equal(put_sub(f, "a@x.test", "S1", "acceptance", NOW), 1);
+    assert_int_equal(put_sub(f, "a@x.test", "S2", "acceptance", NOW), 2);
+    assert_int_equal(put_sub(f, "a@x.test", "S1", "final", NOW + 1), 3);
+    assert_int_equal(put_sub(f, "a@x.test", "S2", "final", NOW + 1), 4);
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "1,2"); /* 3 and 4 wait */
+    uint64_t busy[] = {1, 2};
+    assert_string_equal(due(f, NOW + 10, busy, 2), "");           /* both in flight, finals wait */
+    assert_int_equal(dl_outq_defer(&f->st, txn_of(f), 2, &m), 0); /* S2's acceptance: 4xx */
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "1");
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), 0);
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "3"); /* S1's final; S2's still waits */
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 3), 0);
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "");
+    assert_string_equal(due(f, NOW + 5000, NULL, 0), "2");
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 2), 0);
+    assert_string_equal(due(f, NOW + 10, NULL, 0), "4");
+    assert_int_equal(entries(f, f->st.db.outbox_rcpt), 1);
+    assert_int_equal(entries(f, f->st.db.outbox_due), 1);
+}
+
+/* A reply queues behind the receipts of the submission it answers; a mail without
+ * submission groups with the address's other mails without one; a submission that
+ * is a prefix of another is a group of its own. */
+static void test_replies_and_no_submission(void **state)
+{
+    fixture *f = *state;
+
+    put_sub(f, "a@x.test", "S1", "acceptance", NOW);
+    put_sub(f, "a@x.test", "S1", "reply", NOW);
+    put_sub(f, "a@x.test", "", "reply", NOW);
+    put_sub(f, "a@x.test", "", "reply", NOW);
+    put_sub(f, "a@x.test", "S", "acceptance", NOW);
+    put_sub(f, "a@x.tes", "tS1", "acceptance", NOW);
+    assert_string_equal(due(f, NOW, NULL, 0), "1,3,5,6");
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 3), 0);
+    assert_string_equal(due(f, NOW, NULL, 0), "1,4,5,6");
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), 0);
+    assert_string_equal(due(f, NOW, NULL, 0), "2,4,5,6");
+}
+
+/* Keys stay under LMDB's 511 bytes: a 400-byte recipient with a long submission is
+ * indexed (submissions sharing their first 100 bytes share a group: order kept); a
+ * longer recipient is refused. */
+static void test_key_limits(void **state)
+{
+    fixture *f = *state;
+    char rcpt[402], sub1[301], sub2[301];
+    uint64_t seq = 0;
+
+    memset(rcpt, 'r', sizeof(rcpt) - 1);
+    rcpt[400] = '\0';
+    memset(sub1, 's', sizeof(sub1) - 1);
+    sub1[300] = '\0';
+    memcpy(sub2, sub1, sizeof(sub2));
+    sub2[299] = 't';
+    assert_int_equal(put_sub(f, rcpt, sub1, "acceptance", NOW), 1);
+    assert_int_equal(put_sub(f, rcpt, sub2, "acceptance", NOW), 2);
+    assert_int_equal(put_sub(f, rcpt, "S2", "acceptance", NOW), 3);
+    assert_string_equal(due(f, NOW, NULL, 0), "1,3");
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), 0);
+    assert_string_equal(due(f, NOW, NULL, 0), "2,3");
+    rcpt[400] = 'r';
+    rcpt[401] = '\0';
+    assert_int_equal(put_rc(f, rcpt, "S1", "acceptance", NOW, &seq), -EINVAL);
+    assert_int_equal(entries(f, f->st.db.outbox), 2);
 }
 
 static void test_defer_and_bury(void **state)
@@ -146,11 +249,26 @@ static void test_backlog(void **state)
     assert_int_equal(cm_store_batch_commit(f->store), 0);
 }
 
+static uint64_t layout(fixture *f)
+{
+    MDB_val v;
+    uint64_t n = 0;
+
+    if (cm_store_get(txn_of(f), f->st.db.meta, "outbox_layout", 13, &v) != 0) return 0;
+    assert_int_equal(v.mv_size, 8);
+    memcpy(&n, v.mv_data, 8);
+    return n;
+}
+
 static void test_reindex(void **state)
 {
     fixture *f = *state;
     dl_mailrec m = later("a@x.test", NOW + 5000);
 
+    assert_int_equal(dl_outq_check(&f->st, txn_of(f)), 1); /* fresh: no layout yet */
+    assert_int_equal(dl_outq_reindex(&f->st, txn_of(f)), 0);
+    assert_int_equal(layout(f), 2);
+    assert_int_equal(dl_outq_check(&f->st, txn_of(f)), 0);
     put(f, "a@x.test", "acceptance", NOW);
     put(f, "b@x.test", "acceptance", NOW + 1);
     put(f, "a@x.test", "final", NOW + 2);
@@ -164,6 +282,56 @@ static void test_reindex(void **state)
     assert_string_equal(due(f, NOW + 10, NULL, 0), "2");
     assert_string_equal(due(f, NOW + 5000, NULL, 0), "2,1");
     assert_int_equal(entries(f, f->st.db.outbox_rcpt), 3);
+}
+
+/* Index entries as a dlr of layout 1 wrote them: rcpt \0 BE64(seq) for every mail,
+ * the first mail of each recipient due-indexed. */
+static void write_layout1(fixture *f, const char *rcpt, uint64_t seq, int first)
+{
+    uint8_t k[64];
+    size_t rl = strlen(rcpt);
+
+    memcpy(k, rcpt, rl + 1);
+    cm_be64_put(k + rl + 1, seq);
+    assert_int_equal(cm_store_put(txn_of(f), f->st.db.outbox_rcpt, k, rl + 9, "", 0, 0), 0);
+    if (!first) return;
+    cm_be64_put(k, NOW);
+    cm_be64_put(k + 8, seq);
+    assert_int_equal(cm_store_put(txn_of(f), f->st.db.outbox_due, k, 16, "", 0, 0), 0);
+}
+
+/* An upgraded dlr on a layout-1 store: the index sizes agree with the outbox, but the
+ * missing layout marker makes the check ask for the rebuild, after which both
+ * submissions to a@ are due and each final follows its acceptance; nothing is lost. */
+static void test_reindex_old_layout(void **state)
+{
+    fixture *f = *state;
+
+    put_sub(f, "a@x.test", "S1", "acceptance", NOW);
+    put_sub(f, "a@x.test", "S2", "acceptance", NOW);
+    put_sub(f, "a@x.test", "S1", "final", NOW);
+    put_sub(f, "b@x.test", "S3", "acceptance", NOW);
+    assert_int_equal(mdb_drop(txn_of(f), f->st.db.outbox_rcpt, 0), 0);
+    assert_int_equal(mdb_drop(txn_of(f), f->st.db.outbox_due, 0), 0);
+    write_layout1(f, "a@x.test", 1, 1);
+    write_layout1(f, "a@x.test", 2, 0);
+    write_layout1(f, "a@x.test", 3, 0);
+    write_layout1(f, "b@x.test", 4, 1);
+    assert_int_equal(layout(f), 0);
+    assert_int_equal(dl_outq_check(&f->st, txn_of(f)), 1);
+    assert_int_equal(dl_outq_reindex(&f->st, txn_of(f)), 0);
+    assert_int_equal(dl_outq_check(&f->st, txn_of(f)), 0);
+    assert_int_equal(layout(f), 2);
+    assert_int_equal(cm_store_batch_commit(f->store), 0);
+    assert_int_equal(entries(f, f->st.db.outbox_rcpt), 4);
+    assert_string_equal(due(f, NOW, NULL, 0), "1,2,4");
+    assert_int_equal(dl_outq_sent(&f->st, txn_of(f), 1), 0);
+    assert_string_equal(due(f, NOW, NULL, 0), "2,3,4");
+    for (uint64_t seq = 2; seq <= 4; seq++)
+        assert_int_equal(dl_outq_sent(&f->st, txn_of(f), seq), 0);
+    assert_int_equal(entries(f, f->st.db.outbox), 0);
+    assert_int_equal(entries(f, f->st.db.outbox_rcpt), 0);
+    assert_int_equal(entries(f, f->st.db.outbox_due), 0);
 }
 
 static void test_depth(void **state)
@@ -226,9 +394,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_order_per_recipient, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_submissions_one_recipient, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replies_and_no_submission, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defer_and_bury, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backlog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reindex_old_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
         cmocka_unit_test(test_old_mail_record),
     };
