@@ -105,16 +105,47 @@ static void put_boundary(dl_sb *m, const dl_mail_env *env, const char *before, c
     dl_sb_puts(m, after);
 }
 
-/* The text body alone, or multipart/mixed with the CSV attached when csv != NULL. */
-/* The body is freed once encoded: a final receipt of 100,000 recipients has a body of
- * several MB, not to be held while its CSV is encoded too. */
-static void put_content(dl_sb *m, const dl_mail_env *env, dl_sb *body, const dl_sb *csv,
-                        const char *csv_name)
+#define B64_GROUP 57               /* bytes of one base64 line (76 characters) */
+#define B64_FLUSH (B64_GROUP * 64) /* encode the pieces once this much is waiting */
+
+/* Encode the whole base64 lines waiting in c (all of it when last), keep the rest. */
+static void b64_flush(dl_sb *m, dl_sb *c, int last)
 {
+    size_t n = last ? c->len : c->len / B64_GROUP * B64_GROUP;
+
+    if (n == 0 || c->err) return;
+    dl_mime_base64(m, c->s, n);
+    memmove(c->s, c->s + n, c->len - n);
+    c->len -= n;
+    c->s[c->len] = '\0';
+}
+
+/* The attachment's pieces as base64 lines; 0 or the stream's negative errno. */
+static int put_stream(dl_sb *m, const dl_compose_stream *s)
+{
+    dl_sb c = {0};
+    int rc;
+
+    while ((rc = s->next(s->arg, &c)) > 0 && !c.err && !m->err)
+        if (c.len >= B64_FLUSH) b64_flush(m, &c, 0);
+    if (rc == 0) b64_flush(m, &c, 1);
+    if (rc >= 0 && c.err) rc = c.err;
+    dl_sb_free(&c);
+    return rc > 0 ? 0 : rc;
+}
+
+/* The text body alone, or multipart/mixed with the CSV attached when csv != NULL.
+ * The body is freed once encoded: a big final receipt's is not held while its CSV is
+ * encoded too. */
+static int put_content(dl_sb *m, const dl_mail_env *env, dl_sb *body, const dl_compose_stream *csv,
+                       const char *csv_name)
+{
+    int rc;
+
     if (csv == NULL) {
         dl_sb_puts(m, TEXT_PART);
-        dl_mime_qp(m, body->s);
-        return;
+        dl_mime_qp(m, body->s != NULL ? body->s : "");
+        return 0;
     }
     /* "=_" never occurs in quoted-printable or base64 text: a safe boundary */
     dl_sb_puts(m, "Content-Type: multipart/mixed; boundary=\"=_smsgw_");
@@ -122,7 +153,7 @@ static void put_content(dl_sb *m, const dl_mail_env *env, dl_sb *body, const dl_
     dl_sb_puts(m, "\"\r\n\r\n");
     put_boundary(m, env, "", "\r\n");
     dl_sb_puts(m, TEXT_PART);
-    dl_mime_qp(m, body->s);
+    dl_mime_qp(m, body->s != NULL ? body->s : "");
     dl_sb_free(body);
     put_boundary(m, env, "\r\n", "\r\n");
     dl_sb_puts(m, "Content-Type: text/csv; charset=UTF-8\r\n"
@@ -130,16 +161,18 @@ static void put_content(dl_sb *m, const dl_mail_env *env, dl_sb *body, const dl_
                   "Content-Disposition: attachment; filename=\"");
     dl_mime_clean(m, csv_name);
     dl_sb_puts(m, "\"\r\n\r\n");
-    dl_mime_base64(m, csv->s, csv->len);
+    rc = put_stream(m, csv);
     put_boundary(m, env, "\r\n", "--\r\n");
+    return rc;
 }
 
 int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *subject,
-                    const char *status, dl_sb *body, dl_sb *csv, char **out, size_t *len)
+                    const char *status, dl_sb *body, const dl_compose_stream *csv, char **out,
+                    size_t *len)
 {
     dl_sb m = {0};
     char name[160];
-    int err = subject->err ? subject->err : body->err ? body->err : csv ? csv->err : 0;
+    int err = subject->err ? subject->err : body->err;
 
     if (!err) {
         snprintf(name, sizeof(name), "%s-%.100s.csv",
@@ -147,14 +180,13 @@ int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *su
         for (char *p = name; *p; p++)
             if (*p == '"' || *p == '\\' || *p == '/') *p = '_';
         put_headers(&m, env, ids, subject->s != NULL ? subject->s : "", status);
-        put_content(&m, env, body, csv != NULL && csv->len > 0 ? csv : NULL, name);
+        err = put_content(&m, env, body, csv, name);
     }
     dl_sb_free(subject);
     dl_sb_free(body);
-    if (csv != NULL) dl_sb_free(csv);
     if (err || m.err) {
         dl_sb_free(&m);
-        return -ENOMEM;
+        return err ? err : -ENOMEM;
     }
     *out = dl_sb_take(&m, len);
     return *out != NULL ? 0 : -ENOMEM;

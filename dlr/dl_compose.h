@@ -12,9 +12,13 @@
  * Message-ID <msgid_left@domain of from>, In-Reply-To/References when ids->message_id
  * is usable (dl_mime_msgid_ok), X-SMSGW-Submission, X-SMSGW-Status, Auto-Submitted:
  * auto-replied, MIME-Version, then text/plain UTF-8 quoted-printable, or
- * multipart/mixed with a CSV attachment when csv holds bytes. It frees subject, body
- * and csv in every case; *out is malloc'd (CRLF, NUL-terminated, length in *len).
- * Errors: -ENOMEM. Appends report allocation failure in the dl_sb's ->err. Pure. */
+ * multipart/mixed with a CSV attachment when csv is not NULL. The attachment is
+ * streamed: csv->next() appends its next piece (a CSV row) to a small buffer, whose
+ * whole 57-byte groups go out as base64 lines at once (the same lines as encoding the
+ * whole file), so the CSV is never held whole; the body is freed once encoded. It
+ * frees subject and body in every case; *out is malloc'd (CRLF, NUL-terminated,
+ * length in *len). Errors: -ENOMEM, or the negative errno csv->next() returned.
+ * Appends report allocation failure in the dl_sb's ->err. Pure. */
 #ifndef DL_COMPOSE_H
 #define DL_COMPOSE_H
 
@@ -44,7 +48,15 @@ typedef struct {
     const char *message_id, *submission, *lang;
 } dl_compose_ids;
 
+/* An attachment given piece by piece: next(arg, b) appends the next piece to b and
+ * returns 1, returns 0 when there is no more, or a negative errno. */
+typedef struct {
+    int (*next)(void *arg, dl_sb *b);
+    void *arg;
+} dl_compose_stream;
+
 int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *subject,
-                    const char *status, dl_sb *body, dl_sb *csv, char **out, size_t *len);
+                    const char *status, dl_sb *body, const dl_compose_stream *csv, char **out,
+                    size_t *len);
 
 #endif

@@ -41,7 +41,7 @@ static void put_time(dl_sb *b, uint64_t ms)
                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off / 60, off % 60);
 }
 
-static void put_row(dl_sb *b, const char *lang, const dl_final_rcpt *r)
+void dl_csv_row(dl_sb *b, const char *lang, const dl_final_rcpt *r)
 {
     dl_sb tmp = {0};
 
@@ -67,9 +67,14 @@ static void put_row(dl_sb *b, const char *lang, const dl_final_rcpt *r)
     if (tmp.err) b->err = tmp.err;
 }
 
-void dl_csv_final(dl_sb *b, const char *lang, const dl_final_rcpt *r, size_t n)
+void dl_csv_header(dl_sb *b)
 {
     dl_sb_puts(b, "\xef\xbb\xbfnumber;fields;status;time;reason;parts\r\n");
+}
+
+void dl_csv_final(dl_sb *b, const char *lang, const dl_final_rcpt *r, size_t n)
+{
+    dl_csv_header(b);
     for (size_t i = 0; i < n; i++)
-        put_row(b, lang, &r[i]);
+        dl_csv_row(b, lang, &r[i]);
 }

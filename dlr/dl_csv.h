@@ -19,5 +19,8 @@
 #include <stddef.h>
 
 void dl_csv_final(dl_sb *b, const char *lang, const dl_final_rcpt *r, size_t n);
+/* The same, a piece at a time (the final receipt streams its rows into base64). */
+void dl_csv_header(dl_sb *b);
+void dl_csv_row(dl_sb *b, const char *lang, const dl_final_rcpt *r);
 
 #endif

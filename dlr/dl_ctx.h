@@ -33,7 +33,8 @@ typedef struct dl_ctx {
 } dl_ctx;
 
 /* dl_intake: the cm_hub item callback (arg: dl_ctx). Applies each reliable item in
- * the batch transaction, idempotently on its key (`seen`), and acknowledges it from
+ * the batch transaction, idempotently: on its key (`seen`), or for RESULTs and matched
+ * DELIVERs by the recipient record itself (no `seen` entry), and acknowledges it from
  * a cm_store_batch_after callback, i.e. only after the commit. A bad payload is
  * logged, marked seen and acknowledged (it must not block its sender). A storage
  * failure is fatal. One-way messages are ignored. */

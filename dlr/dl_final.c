@@ -99,18 +99,10 @@ int dl_final_recipient_done(dl_state *st, MDB_txn *txn, const char *sub, uint64_
     return rc;
 }
 
-/* A string of a recipient record for the final receipt: "" is shared, any other is
- * copied into *keep (most are empty: one decode arena per line is freed at once). */
-static const char *kept(cm_arena **keep, const char *s)
-{
-    return s == NULL || *s == '\0' ? "" : cm_arena_strdup(keep, s);
-}
-
 /* One recipient's line of the final receipt; its strings live in *keep. */
 static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient *in,
                       cm_arena **keep, dl_final_rcpt *out)
 {
-    cm_arena *a = NULL;
     dl_rcpt r;
     int rc;
 
@@ -126,38 +118,55 @@ static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient
         return 0;
     }
     out->outcome = DL_OUT_EXPIRED;
-    rc = in->job_id ? rcpt_get(st, txn, in->job_id, &a, &r) : -ENOENT;
+    rc = in->job_id ? rcpt_get(st, txn, in->job_id, keep, &r) : -ENOENT;
     if (rc == 0) {
         if (r.outcome != DL_OUT_PENDING) out->outcome = (enum dl_outcome)r.outcome;
         out->stat = (enum dl_stat)r.stat;
-        out->err = kept(keep, r.err);
-        out->network_error = kept(keep, r.network_error);
+        out->err = r.err;
+        out->network_error = r.network_error;
         out->smpp_status = r.smpp_status;
-        out->reason = kept(keep, r.reason);
+        out->reason = r.reason;
         out->at_ms = r.final_at_ms;
         if (r.parts.len > out->parts) out->parts = (uint32_t)r.parts.len;
-        if (!out->err || !out->network_error || !out->reason) rc = -ENOMEM;
     }
-    cm_arena_free(a);
     return rc == -ENOENT ? 0 : rc;
+}
+
+/* The recipients of a submission as a dl_final_src, read from the store line by line. */
+typedef struct {
+    dl_state *st;
+    MDB_txn *txn;
+    const cm_msg_accepted *acc;
+} final_src;
+
+static int final_get(void *arg, size_t i, dl_final_rcpt *out, cm_arena **keep)
+{
+    final_src *f = arg;
+
+    return final_line(f->st, f->txn, &f->acc->recipients[i], keep, out);
+}
+
+/* dlr.final_list_max (1000 without a configuration). */
+static size_t list_max(const dl_state *st)
+{
+    return st->cfg != NULL && st->cfg->dlr.final_list_max > 0 ? (size_t)st->cfg->dlr.final_list_max
+                                                              : DL_FINAL_LIST_MAX;
 }
 
 static int final_mail(dl_state *st, MDB_txn *txn, const cm_msg_accepted *acc, uint64_t now_ms)
 {
-    dl_final_rcpt *lines = calloc(acc->recipients_n ? acc->recipients_n : 1, sizeof(*lines));
-    cm_arena *a = NULL;
+    final_src f = {st, txn, acc};
+    const dl_final_src src = {acc->recipients_n, final_get, &f};
+    const char *status = "";
     char left[160], *mail = NULL;
     size_t len = 0;
-    int rc = lines ? 0 : -ENOMEM;
+    int rc;
 
-    for (size_t i = 0; rc == 0 && i < acc->recipients_n; i++)
-        rc = final_line(st, txn, &acc->recipients[i], &a, &lines[i]);
     snprintf(left, sizeof(left), "fin.%.100s.%" PRIu64, acc->submission, now_ms);
     dl_mail_env env = {st->from, acc->reply_to, now_ms, left};
-    if (rc == 0) rc = dl_mail_final(&env, acc, lines, acc->recipients_n, &mail, &len);
+    rc = dl_mail_final_src(&env, acc, &src, list_max(st), &mail, &len, &status);
     if (rc == 0) {
-        cm_info("submission %s final: %s", acc->submission,
-                dl_mail_final_status(lines, acc->recipients_n));
+        cm_info("submission %s final: %s (%zu bytes)", acc->submission, status, len);
         rc = dl_outbox_put(st, txn, acc->reply_to, acc->submission, "final", mail, len, now_ms);
     } else if (rc == -EINVAL) {
         cm_info("submission %s final: no receipt for reply-to \"%s\"", acc->submission,
@@ -165,8 +174,6 @@ static int final_mail(dl_state *st, MDB_txn *txn, const cm_msg_accepted *acc, ui
         rc = 0;
     }
     free(mail);
-    free(lines);
-    cm_arena_free(a);
     return rc;
 }
 

@@ -13,18 +13,25 @@
 
 typedef int (*dl_apply_fn)(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n, uint64_t now_ms);
 
+/* seen: whether an applied item's key is recorded in `seen`. A RESULT's is not: the
+ * recipient record makes applying it again harmless (dl_state_result ignores the
+ * attempt it already recorded, and a final recipient), nor a DELIVER's that its
+ * handler says is DL_STATE_REPEATABLE (matched to its recipient), which saves a `seen`
+ * and an `aging` entry per job and per receipt. Keys recorded by earlier versions are
+ * still found. */
 typedef struct {
     int type;
     const char *key_prefix;
     const char *name;
     dl_apply_fn apply;
+    int seen;
 } dl_handler;
 
 static const dl_handler HANDLERS[] = {
-    {CM_MSG_ACCEPTED, "acc:", "ACCEPTED", dl_state_accepted},
-    {CM_MSG_RESULT, "res:", "RESULT", dl_state_result},
-    {CM_MSG_DELIVER, "dlv:", "DELIVER", dl_state_deliver},
-    {CM_MSG_MO_REPLY, "mo:", "MO_REPLY", dl_state_mo_reply},
+    {CM_MSG_ACCEPTED, "acc:", "ACCEPTED", dl_state_accepted, 1},
+    {CM_MSG_RESULT, "res:", "RESULT", dl_state_result, 0},
+    {CM_MSG_DELIVER, "dlv:", "DELIVER", dl_state_deliver, 1},
+    {CM_MSG_MO_REPLY, "mo:", "MO_REPLY", dl_state_mo_reply, 1},
 };
 
 static const dl_handler *handler_for(const void *payload, size_t len)
@@ -87,14 +94,14 @@ static int apply(dl_ctx *c, MDB_txn *txn, const dl_handler *h, const void *p, si
         return cm_store_err(rc);
     } else {
         rc = h->apply(&c->st, child, p, n, dl_time_now_ms());
-        if (rc == 0) {
+        if (rc >= 0) {
             int crc = mdb_txn_commit(child);
-            rc = crc ? cm_store_err(crc) : 0;
+            rc = crc ? cm_store_err(crc) : rc;
         } else {
             mdb_txn_abort(child);
         }
     }
-    if (rc != 0) c->st.counts = before;
+    if (rc < 0) c->st.counts = before;
     return rc;
 }
 
@@ -111,6 +118,8 @@ static void apply_new(dl_ctx *c, MDB_txn *txn, const char *key, const void *p, s
         cm_log_fatal("item %s: storage failure (%s)", key, strerror(-rc));
     } else if (strncmp(key, h->key_prefix, strlen(h->key_prefix)) != 0) {
         cm_warn("item %s carries a %s", key, h->name);
+    } else if (!h->seen || rc == DL_STATE_REPEATABLE) {
+        return;
     }
     uint8_t when[8];
     uint64_t now = dl_time_now_ms();

@@ -133,49 +133,164 @@ static void put_final_line(dl_sb *b, const dl_words *w, const dl_final_rcpt *r)
 
 /* Recipients the router accepted (refused ones were reported at acceptance) and, of
  * those, how many were delivered. */
-static void final_counts(const dl_final_rcpt *r, size_t n, size_t *accepted, size_t *delivered)
+static void count_one(const dl_final_rcpt *r, size_t *accepted, size_t *delivered)
 {
-    *accepted = *delivered = 0;
-    for (size_t i = 0; i < n; i++) {
-        *accepted += r[i].outcome != DL_OUT_REJECTED;
-        *delivered += r[i].outcome == DL_OUT_DELIVERED;
-    }
+    *accepted += r->outcome != DL_OUT_REJECTED;
+    *delivered += r->outcome == DL_OUT_DELIVERED;
 }
 
-const char *dl_mail_final_status(const dl_final_rcpt *r, size_t n)
+static const char *status_of(size_t accepted, size_t delivered)
 {
-    size_t accepted, delivered;
-
-    final_counts(r, n, &accepted, &delivered);
     return delivered == accepted && accepted > 0 ? "delivered"
            : delivered == 0                      ? "undelivered"
                                                  : "partial";
 }
 
-int dl_mail_final(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_rcpt *r,
-                  size_t n, char **out, size_t *len)
+const char *dl_mail_final_status(const dl_final_rcpt *r, size_t n)
+{
+    size_t accepted = 0, delivered = 0;
+
+    for (size_t i = 0; i < n; i++)
+        count_one(&r[i], &accepted, &delivered);
+    return status_of(accepted, delivered);
+}
+
+/* Recipient i of src handed to fn, then its strings freed. */
+static int with_rcpt(const dl_final_src *src, size_t i, void (*fn)(void *, const dl_final_rcpt *),
+                     void *arg)
+{
+    cm_arena *keep = NULL;
+    dl_final_rcpt r;
+    int rc = src->get(src->arg, i, &r, &keep);
+
+    if (rc == 0) fn(arg, &r);
+    cm_arena_free(keep);
+    return rc;
+}
+
+typedef struct {
+    size_t accepted, delivered;
+} counts;
+
+static void count_fn(void *arg, const dl_final_rcpt *r)
+{
+    counts *c = arg;
+    count_one(r, &c->accepted, &c->delivered);
+}
+
+typedef struct {
+    dl_sb *b;
+    const dl_words *w;
+} line_ctx;
+
+static void line_fn(void *arg, const dl_final_rcpt *r)
+{
+    line_ctx *l = arg;
+    put_final_line(l->b, l->w, r);
+}
+
+/* The CSV as a dl_compose_stream: the header, then one row per call. */
+typedef struct {
+    const dl_final_src *src;
+    const char *lang;
+    dl_sb *b;
+    size_t next; /* 0: the header; i + 1: row i */
+} csv_ctx;
+
+static void row_fn(void *arg, const dl_final_rcpt *r)
+{
+    csv_ctx *c = arg;
+    dl_csv_row(c->b, c->lang, r);
+}
+
+static int csv_next(void *arg, dl_sb *b)
+{
+    csv_ctx *c = arg;
+    int rc = 0;
+
+    if (c->next > c->src->n) return 0;
+    c->b = b;
+    if (c->next == 0)
+        dl_csv_header(b);
+    else
+        rc = with_rcpt(c->src, c->next - 1, row_fn, c);
+    c->next++;
+    return rc < 0 ? rc : 1;
+}
+
+/* The body's head: greeting, submission, counts. */
+static void final_head(dl_sb *body, const dl_words *w, const cm_msg_accepted *acc, const counts *c,
+                       size_t n)
+{
+    dl_sb_printf(body, "%s\n\n%s\n\n", w->hello, w->intro_final);
+    dl_compose_kv(body, w, w->l_number, acc->submission);
+    dl_compose_kv(body, w, w->l_subject, acc->subject);
+    dl_compose_time_kv(body, w, w->l_received, acc->at_ms);
+    dl_sb_printf(body, "%s%s%zu / %zu\n", w->l_delivered, dl_compose_colon(w), c->delivered,
+                 c->accepted);
+    dl_sb_printf(body, "%s%s%zu\n", w->l_undelivered, dl_compose_colon(w),
+                 c->accepted - c->delivered);
+    if (n > c->accepted)
+        dl_sb_printf(body, "%s%s%zu\n", w->l_refused, dl_compose_colon(w), n - c->accepted);
+    dl_sb_printf(body, "\n%s\n", w->h_results);
+}
+
+/* The first `listed` recipients, and the sentence about the others. */
+static int final_lines(dl_sb *body, const dl_words *w, const dl_final_src *src, size_t listed)
+{
+    line_ctx l = {body, w};
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < listed; i++)
+        rc = with_rcpt(src, i, line_fn, &l);
+    if (listed < src->n) {
+        dl_sb_printf(body, w->more_in_csv, src->n - listed, src->n);
+        dl_sb_putc(body, '\n');
+    }
+    return rc;
+}
+
+int dl_mail_final_src(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_src *src,
+                      size_t list_max, char **out, size_t *len, const char **status)
 {
     const dl_words *w = dl_words_for(acc->lang);
     const dl_compose_ids ids = {acc->message_id, acc->submission, dl_words_lang(w)};
-    dl_sb subject = {0}, body = {0}, csv = {0};
-    size_t accepted, delivered;
+    dl_sb subject = {0}, body = {0};
+    counts c = {0, 0};
+    csv_ctx cc = {src, acc->lang, NULL, 0};
+    dl_compose_stream csv = {csv_next, &cc};
+    int rc = 0;
 
     if (!dl_mime_rcpt_ok(env->to, env->from)) return -EINVAL;
-    final_counts(r, n, &accepted, &delivered);
+    for (size_t i = 0; rc == 0 && i < src->n; i++)
+        rc = with_rcpt(src, i, count_fn, &c);
+    if (rc < 0) return rc;
+    if (status != NULL) *status = status_of(c.accepted, c.delivered);
     dl_mail_subject(&subject, acc->lang, w->subj_final, acc);
-    dl_sb_printf(&body, "%s\n\n%s\n\n", w->hello, w->intro_final);
-    dl_compose_kv(&body, w, w->l_number, acc->submission);
-    dl_compose_kv(&body, w, w->l_subject, acc->subject);
-    dl_compose_time_kv(&body, w, w->l_received, acc->at_ms);
-    dl_sb_printf(&body, "%s%s%zu / %zu\n", w->l_delivered, dl_compose_colon(w), delivered,
-                 accepted);
-    dl_sb_printf(&body, "%s%s%zu\n", w->l_undelivered, dl_compose_colon(w), accepted - delivered);
-    if (n > accepted)
-        dl_sb_printf(&body, "%s%s%zu\n", w->l_refused, dl_compose_colon(w), n - accepted);
-    dl_sb_printf(&body, "\n%s\n", w->h_results);
-    for (size_t i = 0; i < n; i++)
-        put_final_line(&body, w, &r[i]);
+    final_head(&body, w, acc, &c, src->n);
+    rc = final_lines(&body, w, src, src->n > 1 && src->n > list_max ? list_max : src->n);
     dl_compose_footer(&body, w);
-    if (n > 1) dl_csv_final(&csv, acc->lang, r, n);
-    return dl_compose_mail(env, &ids, &subject, dl_mail_final_status(r, n), &body, &csv, out, len);
+    if (rc < 0) {
+        dl_sb_free(&subject);
+        dl_sb_free(&body);
+        return rc;
+    }
+    return dl_compose_mail(env, &ids, &subject, status_of(c.accepted, c.delivered), &body,
+                           src->n > 1 ? &csv : NULL, out, len);
+}
+
+/* An array as a dl_final_src. */
+static int array_get(void *arg, size_t i, dl_final_rcpt *out, cm_arena **keep)
+{
+    (void)keep;
+    *out = ((const dl_final_rcpt *)arg)[i];
+    return 0;
+}
+
+int dl_mail_final(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_rcpt *r,
+                  size_t n, char **out, size_t *len)
+{
+    const dl_final_src src = {n, array_get, (void *)r};
+
+    return dl_mail_final_src(env, acc, &src, (size_t)-1, out, len, NULL);
 }

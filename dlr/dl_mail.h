@@ -19,7 +19,12 @@
  *   counts ("Délivrés : 2 / 3") are over the recipients the router accepted (blacklisted
  *   ones included); those it refused at acceptance (invalid lines, a number's
  *   duplicate line, no route...) were reported then: they are listed and counted
- *   apart, and do not make a fully delivered list "partial".
+ *   apart, and do not make a fully delivered list "partial". The body lists at most
+ *   `list_max` recipients when there is a CSV (dlr.final_list_max; dl_mail_final lists
+ *   them all), then says how many more there are and that the CSV lists them all: the
+ *   CSV always has every recipient. dl_mail_final_src() reads the recipients one at a
+ *   time from a dl_final_src (three passes at most: counts, body, CSV), so a list of
+ *   100,000 is never held whole, and the CSV is streamed into base64 (dl_compose).
  * - Forwarded SMS reply (dl_reply.c), from the router's MO_REPLY: subject "Réponse SMS
  *   de <number> - message n° <submission>[ - <subject>]", the number, the time (Paris),
  *   the text, the number it was sent to, the original subject and In-Reply-To /
@@ -77,9 +82,22 @@ typedef struct {
     const char *msgid_left; /* unique left-hand side of our Message-ID */
 } dl_mail_env;
 
+/* The recipients of a final receipt, read one at a time: get(arg, i, out, keep) fills
+ * *out with recipient i (i < n); its strings are borrowed from arg or allocated in
+ * *keep, which the caller frees after each recipient. 0 or a negative errno. */
+typedef struct {
+    size_t n;
+    int (*get)(void *arg, size_t i, dl_final_rcpt *out, cm_arena **keep);
+    void *arg;
+} dl_final_src;
+
 int dl_mail_acceptance(const dl_mail_env *env, const cm_msg_accepted *acc, char **out, size_t *len);
 int dl_mail_final(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_rcpt *r,
                   size_t n, char **out, size_t *len);
+/* The final receipt from a source; *status (if not NULL) is dl_mail_final_status's
+ * word. Errors as above, and get()'s negative errno. */
+int dl_mail_final_src(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_src *src,
+                      size_t list_max, char **out, size_t *len, const char **status);
 int dl_mail_reply(const dl_mail_env *env, const cm_msg_mo_reply *mo, const cm_msg_accepted *orig,
                   const char *domain, char **out, size_t *len);
 /* Why a recipient was not delivered, in words of `lang` ("" when delivered). */

@@ -56,7 +56,7 @@ int dl_match_map(dl_state *st, MDB_txn *txn, const char *op, const char *id, uin
     enum dl_msgid_format fmt = dl_match_format(st, op);
     dl_msgid_keys keys;
     uint8_t val[12];
-    int rc = dl_msgid_keys_of(id, fmt, DL_MSGID_RESP, &keys);
+    int rc = dl_msgid_key_stored(id, fmt, &keys);
 
     if (rc < 0) return rc;
     cm_be64_put(val, job);
@@ -115,7 +115,7 @@ int dl_match_find(dl_state *st, MDB_txn *txn, const char *op, const char *id, ui
 {
     dl_msgid_keys keys;
     uint8_t b[12];
-    int rc = dl_msgid_keys_of(id, dl_match_format(st, op), DL_MSGID_RECEIPT, &keys);
+    int rc = dl_msgid_keys_lookup(id, dl_match_format(st, op), &keys);
 
     if (rc < 0) return rc;
     for (int i = 0; i < keys.n; i++) {

@@ -4,19 +4,22 @@
  * The keys of an id follow the operator's message_id_format (st->cfg, auto when the
  * operator is not configured): submitted ids (dl_match_map, dl_match_early_take) with
  * the submit_sm_resp side's keys, receipt ids (dl_match_find, dl_match_early_put) with
- * the receipt side's. dl_match_map() stores every key of the id (MDB_NOOVERWRITE: the
- * first mapping of a key wins). dl_match_find() tries the receipt id's keys in order.
+ * the receipt side's. dl_match_map() stores the id under its one stored key
+ * (dl_msgid_key_stored; MDB_NOOVERWRITE: the first mapping of a key wins).
+ * dl_match_find() tries the receipt id's lookup keys in order (dl_msgid_keys_lookup),
+ * which also find the ids of stores written with every key of an id.
  * early entries are stored under every key of the receipt's id with one sequence
  * number; dl_match_early_take() returns (owned, free with dl_match_early_free) the
  * receipts stored under any key of a submitted id, oldest first, and deletes all
  * their entries. Both note what they store for pruning (dl_prune.h: DL_AGE_MSGID once
  * per mapped id, with its format; DL_AGE_EARLY once per early receipt), at now_ms.
  * dl_match_forget() and dl_match_early_drop() are pruning's side: the first deletes
- * the keys of an id (in the format it was mapped with) that still map to what its
- * first key maps to, the second takes early receipt `seq` if it is still there
- * (*found = 1, out->payload owned by the caller, free()) and deletes its entries
- * (under any key a format could have given). Errors: -EINVAL for an unusable id or
- * operator, -ENOENT not found, other negative errno from the store. Never logs. */
+ * every key of an id (in the format it was mapped with, as stores that kept all keys
+ * wrote them: absent ones are skipped) that still maps to what its first key maps
+ * to, the second takes early receipt `seq` if it is still there (*found = 1, out->payload owned by
+ * the caller, free()) and deletes its entries (under any key a format could have given). Errors:
+ * -EINVAL for an unusable id or operator, -ENOENT not found, other negative errno from the store.
+ * Never logs. */
 #ifndef DL_MATCH_H
 #define DL_MATCH_H
 

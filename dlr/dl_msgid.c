@@ -116,6 +116,41 @@ int dl_msgid_keys_of(const char *id, enum dl_msgid_format fmt, enum dl_msgid_sid
     return 0;
 }
 
+int dl_msgid_key_stored(const char *id, enum dl_msgid_format fmt, dl_msgid_keys *out)
+{
+    int rc = dl_msgid_keys_of(id, fmt, DL_MSGID_RESP, out);
+
+    if (rc == 0 && out->n > 1) out->n = 1; /* auto: "t:" + norm comes first */
+    return rc;
+}
+
+/* Add "t:" + the value of norm read in base `from`, written in the other base. */
+static void add_other(dl_msgid_keys *out, const char *norm, unsigned from)
+{
+    char d[24];
+    uint64_t v;
+
+    if (parse_num(norm, from, from == 16 ? 16 : 20, &v) < 0) return;
+    snprintf(d, sizeof(d), from == 16 ? "%" PRIu64 : "%" PRIx64, v);
+    add(out, "t:", d);
+}
+
+int dl_msgid_keys_lookup(const char *id, enum dl_msgid_format fmt, dl_msgid_keys *out)
+{
+    char low[DL_MSGID_MAX + 1];
+    const char *norm;
+    int rc;
+
+    if (fmt != DL_MSGID_AUTO) return dl_msgid_keys_of(id, fmt, DL_MSGID_RECEIPT, out);
+    out->n = 0;
+    rc = lower(id, low, &norm);
+    if (rc < 0) return rc;
+    add(out, "t:", norm);
+    add_other(out, norm, 10);
+    add_other(out, norm, 16);
+    return 0;
+}
+
 int dl_msgid_canon(const char *id, dl_msgid_keys *out)
 {
     return dl_msgid_keys_of(id, DL_MSGID_AUTO, DL_MSGID_RESP, out);

@@ -27,6 +27,19 @@
  * pinned format reads each id one way only: within one format, two ids share a key
  * only when they name the same number (or the same text).
  *
+ * Stored once (dl_msgid_key_stored): `msgids` holds a submitted id under ONE key, the
+ * first of its submit_sm_resp-side keys ("t:" + norm under auto; the pinned formats
+ * have one key anyway), and a receipt's id is looked up (dl_msgid_keys_lookup) under
+ * the keys that key can have: for a pinned format its receipt-side key; under auto
+ * "t:" + norm, then "t:" + the lower-case hexadecimal writing of norm's decimal value
+ * (when it is 1 to 20 decimal digits and fits in 64 bits), then "t:" + the decimal
+ * writing of norm's hexadecimal value (1 to 16 hex digits). These match exactly the
+ * pairs of ids that the "n:" keys above made match (two ids share "n:v" when one reads
+ * v in one base and the other in the other, i.e. when one's norm is the other's value
+ * written in that base), so nothing that matched before fails now. Stores written when
+ * auto ids were stored under all their keys are read the same way (their first key
+ * was "t:" + norm too); pruning deletes all the keys an id may have (dl_match_forget).
+ *
  * dl_msgid_keys_any() gives every key any format could have given the id, on either
  * side (at most DL_MSGID_KEYS): to delete entries whose key also holds a unique
  * sequence number, whatever format wrote them.
@@ -63,6 +76,10 @@ typedef struct {
 
 int dl_msgid_keys_of(const char *id, enum dl_msgid_format fmt, enum dl_msgid_side side,
                      dl_msgid_keys *out);
+/* The one key a submitted id is stored under in `msgids` (out->n is 1). */
+int dl_msgid_key_stored(const char *id, enum dl_msgid_format fmt, dl_msgid_keys *out);
+/* The keys a receipt's id is looked up under in `msgids`, in order. */
+int dl_msgid_keys_lookup(const char *id, enum dl_msgid_format fmt, dl_msgid_keys *out);
 /* The keys under "auto" (either side). */
 int dl_msgid_canon(const char *id, dl_msgid_keys *out);
 int dl_msgid_keys_any(const char *id, dl_msgid_keys *out);

@@ -10,19 +10,25 @@
  *   progress     submission                 -> dl_progress
  *   expiry       BE64(expire ms) submission -> "" (ordered for the expiry timer)
  *   recipients   BE64(job id)               -> dl_rcpt
- *   msgids       operator \0 key            -> BE64(job id) BE32(part)  (dl_msgid keys)
+ *   msgids       operator \0 key            -> BE64(job id) BE32(part)  (one key per id,
+ *                dl_msgid_key_stored; stores of earlier versions hold every key of an
+ *                auto id: read and pruned alike)
  *   early        operator \0 key \0 BE64(seq) -> DELIVER payload, receipt without its
  *                RESULT yet; stored under every key of its id, deleted when matched
  *   unmatched    BE64(seq)                  -> DELIVER payload that names no usable id
  *   outbox       BE64(seq)                  -> dl_mailrec, sent in order per recipient
- *   outbox_rcpt  rcpt \0 BE64(seq)          -> "" (each recipient's mails, in order)
+ *                and submission (dl_outq.h)
+ *   outbox_rcpt  rcpt \0 submission \0 BE64(seq) -> "" (each group's mails, in order;
+ *                layout version in meta "outbox_layout", rebuilt when it differs)
  *   outbox_due   BE64(next try ms) BE64(seq) -> "" (only the first mail of each
- *                recipient: what the sender may try, by due time; dl_outbox.h)
+ *                group: what the sender may try, by due time; dl_outbox.h)
  *   dead         BE64(seq)                  -> dl_mailrec refused for good by the smarthost
- *   seen         handoff key                -> BE64(ms) (idempotency, MDB_NOOVERWRITE)
+ *   seen         handoff key                -> BE64(ms) (idempotency, MDB_NOOVERWRITE; not
+ *                for RESULTs nor matched DELIVERs, which apply twice harmlessly: dl_intake)
  *   aging        kind BE64(ms) key          -> "" (what pruning deletes, oldest first per
  *                kind; dl_prune.h)
- *   meta         counter name               -> counters (cm_store_next_seq)
+ *   meta         counter name               -> counters (cm_store_next_seq), and
+ *                "outbox_layout" -> native u64 (dl_outq)
  *
  * Ownership: encoders fill a cm_wbuf the caller frees; decoders allocate strings
  * in *arena (the caller frees it with cm_arena_free). Never log. */

@@ -226,8 +226,10 @@ static int result_map(dl_state *st, MDB_txn *txn, const cm_msg_result *res, uint
         size_t ne = 0;
         rc = dl_match_early_take(st, txn, res->operator_name, res->message_ids.v[i], &e, &ne);
         if (rc == -EINVAL) rc = 0;
-        for (size_t j = 0; rc == 0 && j < ne; j++)
+        for (size_t j = 0; rc == 0 && j < ne; j++) {
             rc = apply_deliver(st, txn, e[j].payload, e[j].len, now_ms, 1);
+            rc = rc == DL_STATE_REPEATABLE ? 0 : rc;
+        }
         dl_match_early_free(e, ne);
     }
     return rc;
@@ -242,8 +244,12 @@ static int result_apply(dl_state *st, MDB_txn *txn, const cm_msg_result *res, dl
         cm_debug("RESULT for job %" PRIu64 " which is already final: ignored", res->job_id);
         return 0;
     }
+    if (res->status == CM_RESULT_SUBMITTED && r->submitted && res->attempt == r->attempt) {
+        cm_debug("RESULT for job %" PRIu64 " attempt %u again: ignored", res->job_id, res->attempt);
+        return 0; /* applied already (no `seen` entry for RESULTs: dl_intake) */
+    }
     r->operator_name = res->operator_name;
-    r->attempt = res->attempt;
+    if (res->attempt > r->attempt || !r->submitted) r->attempt = res->attempt;
     if (res->status == CM_RESULT_FAILED) {
         r->outcome = DL_OUT_UNDELIVERED;
         r->smpp_status = res->smpp_status;
@@ -335,6 +341,7 @@ static int apply_deliver(dl_state *st, MDB_txn *txn, const uint8_t *p, size_t n,
         count_receipt(st, replay,
                       dl_stat_is_final(r.stat) ? DL_RECEIPT_MATCHED : DL_RECEIPT_INTERMEDIATE);
         rc = apply_receipt(st, txn, job, part, &r, d.at_ms ? d.at_ms : now_ms, now_ms);
+        rc = rc == 0 ? DL_STATE_REPEATABLE : rc;
     } else if (rc == -ENOENT) {
         count_receipt(st, replay, DL_RECEIPT_EARLY);
         cm_info("receipt %s/%s (%s) before its RESULT: kept", d.operator_name, r.id,

@@ -9,7 +9,8 @@
  * - RESULT: SUBMITTED maps each part's SMSC message id (dl_msgid keys, in the
  *   operator's message_id_format: dl_match) to the job and matches the receipts kept
  *   in `early`; FAILED ends the recipient (SMPP error); RETRY changes nothing (the
- *   router sends the job again).
+ *   router sends the job again). A SUBMITTED of the attempt the recipient already
+ *   records as submitted changes nothing (RESULTs have no `seen` entry: dl_intake).
  * - DELIVER: parses the receipt (dl_receipt), finds the part by (operator, id) and
  *   updates it; a receipt whose RESULT is not there yet is kept in `early`, one
  *   without a usable id in `unmatched`. A multi-part SMS is delivered when all its
@@ -25,17 +26,20 @@
  * When the last queued recipient becomes final, the final receipt is queued in the
  * outbox in the same transaction (dl_outbox_put), and the submission is marked done.
  *
- * Returns 0, -EBADMSG for an item that cannot be applied (the caller warns and acks
- * it anyway), or another negative errno for a storage failure (fatal for the
- * caller). Logs only what an operator needs (info on receipts queued, warn on bad
- * data). st->mails counts the mails put in the outbox (the caller kicks the sender
- * after the commit); st->counts counts receipts and final recipients for the metrics
- * (dl_metrics): a receipt once, when it arrives (matched: it ended or confirmed a
- * part; intermediate: a matched non-final state; early: kept before its RESULT;
- * unmatched: no usable id), not again when an early one is replayed; a recipient when
- * it becomes final, and at ACCEPTED the refused and blacklisted recipients of accepted
- * submissions and every recipient of rejected ones. The caller saves and restores
- * st->counts around an item it rolls back. */
+ * Returns 0, DL_STATE_REPEATABLE (DELIVER only: the receipt was matched to its
+ * recipient's record, and applying it again changes nothing: a final part stays as it
+ * is, an intermediate state is set again; so the caller need not record its key in
+ * `seen`; receipts kept as they came, in `early` or `unmatched`, return 0), -EBADMSG
+ * for an item that cannot be applied (the caller warns and acks it anyway), or another
+ * negative errno for a storage failure (fatal for the caller). Logs only what an operator needs
+ * (info on receipts queued, warn on bad data). st->mails counts the mails put in the outbox (the
+ * caller kicks the sender after the commit); st->counts counts receipts and final recipients for
+ * the metrics (dl_metrics): a receipt once, when it arrives (matched: it ended or confirmed a part;
+ * intermediate: a matched non-final state; early: kept before its RESULT; unmatched: no usable id),
+ * not again when an early one is replayed; a recipient when it becomes final, and at ACCEPTED the
+ * refused and blacklisted recipients of accepted submissions and every recipient of rejected ones.
+ * (A matched DELIVER re-sent because its ack was lost is counted again: it has no `seen` entry.)
+ * The caller saves and restores st->counts around an item it rolls back. */
 #ifndef DL_STATE_H
 #define DL_STATE_H
 
@@ -45,6 +49,12 @@
 #include <lmdb.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Applied; applying it again would change nothing (see above). */
+#define DL_STATE_REPEATABLE 1
+
+/* Default of dlr.final_list_max: recipients listed in a final receipt's body. */
+#define DL_FINAL_LIST_MAX 1000
 
 /* Default of dlr.expiry_grace_s, in ms. */
 #define DL_EXPIRY_GRACE_MS (15u * 60u * 1000u)

@@ -40,6 +40,8 @@ static const dl_words FR = {
     .h_refused = "Destinataires refusés :",
     .h_results = "Résultat par destinataire :",
     .h_preview = "Aperçu des SMS, pour les premiers destinataires (%zu sur %u) :",
+    .more_in_csv = "… et %zu autres destinataires, qui ne sont pas listés ici : le fichier CSV "
+                   "joint donne le résultat de chacun des %zu destinataires.",
     .line = "ligne",
     .blacklisted = "liste d'opposition (STOP)",
     .final_note = "Vous recevrez un accusé final lorsque le sort de chaque SMS sera connu.",
@@ -99,6 +101,8 @@ static const dl_words EN = {
     .h_refused = "Refused recipients:",
     .h_results = "Result per recipient:",
     .h_preview = "Preview of the SMS for the first recipients (%zu of %u):",
+    .more_in_csv = "… and %zu more recipients, not listed here: the attached CSV file gives "
+                   "the result of each of the %zu recipients.",
     .line = "line",
     .blacklisted = "opted out (STOP)",
     .final_note = "You will receive a final receipt once the outcome of every SMS is known.",

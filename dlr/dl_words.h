@@ -17,7 +17,8 @@ typedef struct dl_words {
     const char *l_undelivered, *l_ucs2, *l_phone, *l_reply_at, *l_reply_to, *l_reply_text;
     const char *translit; /* "%u ... %u": parts with transliteration, parts without */
     const char *h_accepted, *h_refused, *h_results;
-    const char *h_preview; /* "%zu ... %u": recipients shown, recipients accepted */
+    const char *h_preview;   /* "%zu ... %u": recipients shown, recipients accepted */
+    const char *more_in_csv; /* "%zu ... %zu": recipients not listed, all recipients */
     const char *line, *blacklisted, *final_note, *planned, *at_once, *answer_hint;
     const char *delivered, *undelivered, *not_sent, *expired, *refused, *smpp, *err, *sms;
     const char *net_fmt; /* "erreur réseau %s %s": network name, code */

@@ -291,6 +291,7 @@ static const char *const dlr_keys[] = {"listen",
                                        "msgid_retention_days",
                                        "submission_retention_days",
                                        "unmatched_retention_days",
+                                       "final_list_max",
                                        NULL};
 
 /* dlr's waiting and keeping periods (read by smsgw-dlr and smsgwctl). */
@@ -301,6 +302,8 @@ static void read_dlr_periods(ctx *c, const config_setting_t *dl, cm_config *cfg)
     cfg->dlr.msgid_retention_days = (int)get_int(c, dl, "msgid_retention_days", 7);
     cfg->dlr.submission_retention_days = (int)get_int(c, dl, "submission_retention_days", 30);
     cfg->dlr.unmatched_retention_days = (int)get_int(c, dl, "unmatched_retention_days", 30);
+    cfg->dlr.final_list_max = (int)get_int(c, dl, "final_list_max", 1000);
+    if (cfg->dlr.final_list_max < 1) fail(c, dl, "dlr: final_list_max must be at least 1");
     if (cfg->dlr.expiry_grace_s < 0 || cfg->dlr.seen_retention_days < 1 ||
         cfg->dlr.msgid_retention_days < 1 || cfg->dlr.submission_retention_days < 1 ||
         cfg->dlr.unmatched_retention_days < 1)

@@ -133,6 +133,8 @@ typedef struct {
         int msgid_retention_days;      /* SMSC message id -> part mappings */
         int submission_retention_days; /* submissions after their final receipt */
         int unmatched_retention_days;  /* receipts no submission claimed */
+        int final_list_max;            /* recipients listed in a final receipt's body (the
+                                          CSV attachment lists them all) */
     } dlr;
     cm_config_operator *operators;
     size_t n_operators;

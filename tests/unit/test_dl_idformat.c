@@ -96,7 +96,7 @@ typedef int (*apply_fn)(dl_state *, MDB_txn *, const uint8_t *, size_t, uint64_t
 static void apply(fixture *f, apply_fn fn, cm_wbuf *w)
 {
     assert_int_equal(w->err, 0);
-    assert_int_equal(fn(&f->st, txn_of(f), w->data, w->len, NOW), 0);
+    assert_in_range(fn(&f->st, txn_of(f), w->data, w->len, NOW), 0, DL_STATE_REPEATABLE);
     cm_wbuf_free(w);
     assert_int_equal(cm_store_batch_commit(f->store), 0);
 }
@@ -279,7 +279,9 @@ static void test_format_lookup(void **state)
     }
 }
 
-/* Under auto, B's "16" finds its key "n:16" taken by A's "10": forgetting B leaves it. */
+/* Under auto, A's "10" and B's "16" are stored once each (t:10, t:16): forgetting B
+ * leaves A's key, which a receipt "16" still finds (16 read as hex is decimal 22, as
+ * decimal is hex 10: "t:10"), as when every key was stored and B's "n:16" was A's. */
 static void test_forget_keeps_others_keys(void **state)
 {
     fixture f;
@@ -291,10 +293,10 @@ static void test_forget_keeps_others_keys(void **state)
     assert_int_equal(dl_match_map(&f.st, txn_of(&f), "orange", "10", JOB_A, 0, NOW), 0);
     assert_int_equal(dl_match_map(&f.st, txn_of(&f), "orange", "16", JOB_B, 0, NOW), 0);
     assert_int_equal(cm_store_batch_commit(f.store), 0);
-    assert_int_equal(count(&f, f.st.db.msgids), 5); /* t:10 n:16 n:10, t:16 n:22 */
+    assert_int_equal(count(&f, f.st.db.msgids), 2); /* t:10, t:16 */
     assert_int_equal(dl_match_forget(&f.st, txn_of(&f), "orange", "16", DL_MSGID_AUTO), 0);
     assert_int_equal(cm_store_batch_commit(f.store), 0);
-    assert_int_equal(count(&f, f.st.db.msgids), 3);
+    assert_int_equal(count(&f, f.st.db.msgids), 1);
     assert_int_equal(dl_match_find(&f.st, txn_of(&f), "orange", "16", &job, &part), 0);
     assert_int_equal(job, JOB_A);
     assert_int_equal(part, 0);

@@ -455,6 +455,14 @@ static void test_dry_run_preview(void **state)
     free(mail);
 }
 
+/* FINAL (or any array) as a dl_final_src. */
+static int array_rcpt(void *arg, size_t i, dl_final_rcpt *out, cm_arena **keep)
+{
+    (void)keep;
+    *out = ((const dl_final_rcpt *)arg)[i];
+    return 0;
+}
+
 static void final_case(const char *lang, const dl_final_rcpt *r, size_t n, const char *golden,
                        const char *status)
 {
@@ -467,6 +475,105 @@ static void final_case(const char *lang, const dl_final_rcpt *r, size_t n, const
     assert_non_null(strstr(mail, status));
     compare_golden(mail, golden);
     free(mail);
+}
+
+/* The CSV part of a mail (from its Content-Type line to the end). */
+static const char *csv_part(const char *mail)
+{
+    const char *p = strstr(mail, "Content-Type: text/csv");
+    assert_non_null(p);
+    return p;
+}
+
+/* A final receipt of FINAL listing at most `max` recipients in its body. */
+static char *capped(const char *lang, size_t max)
+{
+    cm_msg_accepted a = make_acc(lang, CM_ACCEPT_ACCEPTED);
+    dl_final_src src = {N_ELEMS(FINAL), array_rcpt, (void *)FINAL};
+    const char *status = NULL;
+    char *mail = NULL;
+    size_t len = 0;
+
+    assert_int_equal(dl_mail_final_src(&ENV, &a, &src, max, &mail, &len, &status), 0);
+    assert_string_equal(status, "partial");
+    assert_int_equal(strlen(mail), len);
+    check_lines(mail);
+    return mail;
+}
+
+/* dlr.final_list_max: the body lists the first recipients and says how many more; the
+ * CSV is the same as without a limit (every recipient). */
+static void test_final_list_max(void **state)
+{
+    static const struct {
+        const char *lang, *golden, *more;
+    } C[] = {
+        {"fr", "final_capped_fr.eml",
+         "\xe2\x80\xa6 et 5 autres destinataires, qui ne sont pas list\xc3\xa9s ici : le "
+         "fichier CSV joint donne le r\xc3\xa9sultat de chacun des 7 destinataires.\n"},
+        {"en", "final_capped_en.eml",
+         "\xe2\x80\xa6 and 5 more recipients, not listed here: the attached CSV file gives "
+         "the result of each of the 7 recipients.\n"},
+    };
+    (void)state;
+
+    for (size_t i = 0; i < N_ELEMS(C); i++) {
+        cm_msg_accepted a = make_acc(C[i].lang, CM_ACCEPT_ACCEPTED);
+        char *all = NULL, *two = capped(C[i].lang, 2), *body = body_of(two);
+        size_t len;
+        assert_int_equal(dl_mail_final(&ENV, &a, FINAL, N_ELEMS(FINAL), &all, &len), 0);
+        assert_string_equal(csv_part(two), csv_part(all));
+        assert_contains(body, C[i].more);
+        assert_contains(body, "+33601020305");
+        assert_lacks(body, "+33601020307");
+        compare_golden(two, C[i].golden);
+        free(body);
+        free(two);
+        free(all);
+        two = capped(C[i].lang, N_ELEMS(FINAL)); /* exactly the limit: no sentence */
+        all = capped(C[i].lang, 1000);
+        assert_string_equal(two, all);
+        body = body_of(two);
+        assert_lacks(body, "CSV");
+        free(body);
+        free(two);
+        free(all);
+    }
+}
+
+/* The CSV streamed into base64 a row at a time gives the lines of the whole file
+ * encoded at once, whatever the rows' sizes (rows of 1 to 300 bytes, over several
+ * flushes). */
+static void test_csv_streamed_base64(void **state)
+{
+    enum { ROWS = 3000 };
+    dl_final_rcpt *r = calloc(ROWS, sizeof(*r));
+    char(*fields)[320] = calloc(ROWS, sizeof(*fields));
+    dl_final_src src = {ROWS, array_rcpt, r};
+    cm_msg_accepted a = make_acc("fr", CM_ACCEPT_ACCEPTED);
+    dl_sb csv = {0}, want = {0};
+    char *mail = NULL;
+    size_t len;
+    (void)state;
+
+    assert_non_null(r);
+    assert_non_null(fields);
+    for (size_t i = 0; i < ROWS; i++) {
+        r[i] = FINAL[i % N_ELEMS(FINAL)];
+        memset(fields[i], 'a' + (int)(i % 26), (i * 7) % 300);
+        r[i].fields = fields[i];
+    }
+    assert_int_equal(dl_mail_final_src(&ENV, &a, &src, 10, &mail, &len, NULL), 0);
+    dl_csv_final(&csv, "fr", r, ROWS);
+    dl_mime_base64(&want, csv.s, csv.len);
+    assert_int_equal(want.err, 0);
+    assert_non_null(strstr(mail, want.s));
+    assert_string_equal(strstr(mail, want.s) + want.len, "\r\n--=_smsgw_test.1--\r\n");
+    dl_sb_free(&csv);
+    dl_sb_free(&want);
+    free(mail);
+    free(fields);
+    free(r);
 }
 
 static void test_final_goldens(void **state)
@@ -737,6 +844,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_acceptance_goldens),
         cmocka_unit_test(test_final_goldens),
+        cmocka_unit_test(test_final_list_max),
+        cmocka_unit_test(test_csv_streamed_base64),
         cmocka_unit_test(test_reason_codes_in_words),
         cmocka_unit_test(test_final_reason_words),
         cmocka_unit_test(test_encoding_diagnostics),

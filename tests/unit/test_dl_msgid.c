@@ -134,6 +134,54 @@ static void test_keys_any(void **state)
     assert_int_equal(dl_msgid_keys_any("a b", &k), -EINVAL);
 }
 
+/* The one stored key and the lookup keys match exactly the pairs (submitted id,
+ * receipt id) that sharing a key of dl_msgid_keys_of matched, in every format. */
+static void test_stored_once_same_matches(void **state)
+{
+    static const char *const IDS[] = {"1A2B",
+                                      "6699",
+                                      "00001a2b",
+                                      "1a2b",
+                                      "16",
+                                      "10",
+                                      "22",
+                                      "0",
+                                      "000",
+                                      "ffffffffffffffff",
+                                      "18446744073709551615",
+                                      "18446744073709551616",
+                                      "abc-1",
+                                      "ABC-1",
+                                      "0001",
+                                      "1",
+                                      "12345",
+                                      "74565",
+                                      "00012345",
+                                      "9",
+                                      "a",
+                                      "fffffffffffffffff"};
+    enum { N = sizeof(IDS) / sizeof(IDS[0]) };
+    (void)state;
+
+    for (int fmt = 0; fmt < DL_MSGID_FORMATS; fmt++)
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = 0; j < N; j++) {
+                dl_msgid_keys resp, rcpt, stored, look;
+                int found = 0;
+                assert_int_equal(dl_msgid_keys_of(IDS[i], fmt, DL_MSGID_RESP, &resp), 0);
+                assert_int_equal(dl_msgid_keys_of(IDS[j], fmt, DL_MSGID_RECEIPT, &rcpt), 0);
+                assert_int_equal(dl_msgid_key_stored(IDS[i], fmt, &stored), 0);
+                assert_int_equal(dl_msgid_keys_lookup(IDS[j], fmt, &look), 0);
+                assert_int_equal(stored.n, 1);
+                assert_string_equal(stored.k[0], resp.k[0]);
+                for (int k = 0; k < look.n; k++)
+                    found |= strcmp(look.k[k], stored.k[0]) == 0;
+                if (found != share_a_key(&resp, &rcpt))
+                    print_message("%s: %s / %s\n", NAMES[fmt], IDS[i], IDS[j]);
+                assert_int_equal(found, share_a_key(&resp, &rcpt));
+            }
+}
+
 static void test_names_and_refusals(void **state)
 {
     dl_msgid_keys k;
@@ -159,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_auto_is_canon),
         cmocka_unit_test(test_keys_any),
+        cmocka_unit_test(test_stored_once_same_matches),
         cmocka_unit_test(test_names_and_refusals),
     };
 

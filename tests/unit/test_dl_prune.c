@@ -18,6 +18,8 @@
 
 #include "cm_store.h"
 #include "cm_wire.h"
+#include "dl_mail.h"
+#include "dl_msgid.h"
 #include "dl_prune.h"
 #include "dl_rec.h"
 #include "dl_state.h"
@@ -85,7 +87,8 @@ static void receipt(fixture *f, const char *text, uint64_t at)
     d.short_message.data = (uint8_t *)text;
     d.short_message.len = strlen(text);
     assert_int_equal(cm_wire_encode_deliver(&d, &w), 0);
-    assert_int_equal(dl_state_deliver(&f->st, txn_of(f), w.data, w.len, at), 0);
+    /* 0 when kept (early, unmatched), DL_STATE_REPEATABLE when matched */
+    assert_in_range(dl_state_deliver(&f->st, txn_of(f), w.data, w.len, at), 0, DL_STATE_REPEATABLE);
     cm_wbuf_free(&w);
 }
 
@@ -133,14 +136,15 @@ static void test_retention(void **state)
 
     seen(f, "acc:S1", T0);
     accepted(f, "S1", 101, T0);
-    submitted(f, "S1", 101, "AB", T0 + 1000);    /* msgids t:ab n:171 */
+    submitted(f, "S1", 101, "AB", T0 + 1000);    /* msgids t:ab (one key) */
+    submitted(f, "S1", 101, "AB", T0 + 1500);    /* the same RESULT again: no new note */
     receipt(f, "id:AB stat:DELIVRD", T0 + 2000); /* S1 final */
     receipt(f, "stat:DELIVRD", T0 + 3000);       /* no id: unmatched */
     receipt(f, "id:ZZ stat:DELIVRD", T0 + 4000); /* no RESULT ever: early */
     accepted(f, "S2", 102, T0 + 5000);           /* never final */
     assert_int_equal(cm_store_batch_commit(f->store), 0);
     /* notes: seen, S1 msgid, S1 final, unmatched, early */
-    assert_string_equal(counts(f), "seen 1 msgids 2 early 1 unmatched 1 subs 2 progress 2 rcpts 1 "
+    assert_string_equal(counts(f), "seen 1 msgids 1 early 1 unmatched 1 subs 2 progress 2 rcpts 1 "
                                    "aging 5");
     assert_int_equal(prune(f, T0 + 7 * DAY - 1, 100), 0);
     assert_int_equal(prune(f, T0 + 7 * DAY + 4000, 100), 3); /* seen, msgid, early */
@@ -154,6 +158,41 @@ static void test_retention(void **state)
     assert_string_equal(counts(f), "seen 0 msgids 0 early 0 unmatched 0 subs 1 progress 1 rcpts 0 "
                                    "aging 0");
     assert_int_equal(prune(f, T0 + 400 * DAY, 100), 0); /* S2 was never finished */
+}
+
+/* A store written when auto ids were kept under every key (t:, n: hex, n: decimal):
+ * receipts in any notation still find the id, and pruning deletes all its keys. */
+static void test_old_msgid_layout(void **state)
+{
+    static const char *const RECEIPTS[] = {"id:00AB stat:ENROUTE", "id:171 stat:ENROUTE",
+                                           "id:ab stat:DELIVRD"};
+    fixture *f = *state;
+    dl_msgid_keys keys;
+    uint8_t val[12] = {0, 0, 0, 0, 0, 0, 0, 101, 0, 0, 0, 0}; /* job 101, part 0 */
+    char k[DL_MSGID_DBKEY_CAP];
+    MDB_txn *txn;
+
+    accepted(f, "S1", 101, T0);
+    submitted(f, "S1", 101, "AB", T0 + 1000);
+    txn = txn_of(f);
+    assert_int_equal(dl_msgid_keys_of("AB", DL_MSGID_AUTO, DL_MSGID_RESP, &keys), 0);
+    assert_int_equal(keys.n, 2); /* t:ab n:171 */
+    for (int i = 0; i < keys.n; i++) {
+        int kl = dl_msgid_dbkey("orange", keys.k[i], k, sizeof(k));
+        assert_true(kl > 0);
+        int rc = cm_store_put(txn, f->st.db.msgids, k, (size_t)kl, val, 12, MDB_NOOVERWRITE);
+        assert_true(rc == 0 || rc == -EEXIST);
+    }
+    assert_int_equal(cm_store_batch_commit(f->store), 0);
+    assert_int_equal(n_of(f, f->st.db.msgids), 2);
+    for (size_t i = 0; i < sizeof(RECEIPTS) / sizeof(RECEIPTS[0]); i++)
+        receipt(f, RECEIPTS[i], T0 + 2000 + i);
+    assert_int_equal(cm_store_batch_commit(f->store), 0);
+    assert_int_equal(f->st.counts.receipts[DL_RECEIPT_MATCHED], 1);
+    assert_int_equal(f->st.counts.receipts[DL_RECEIPT_INTERMEDIATE], 2);
+    assert_int_equal(f->st.counts.final[DL_OUT_DELIVERED], 1);
+    assert_int_equal(prune(f, T0 + 7 * DAY + 1000, 100), 1); /* the msgid note */
+    assert_int_equal(n_of(f, f->st.db.msgids), 0);
 }
 
 static void test_forever_and_batches(void **state)
@@ -184,6 +223,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_msgid_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forever_and_batches, setup, teardown),
     };
 

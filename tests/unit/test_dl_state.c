@@ -193,7 +193,8 @@ static void test_in_order(void **state)
     assert_true(mail_has(f, 1, "In-Reply-To: <m1@client.example.com>\r\n"));
     assert_int_equal(count(f, f->st.db.expiry), 1);
     assert_int_equal(result(f, 101, "S1", CM_RESULT_SUBMITTED, 0, ids, 1), 0);
-    assert_int_equal(deliver(f, DLV("171", "DELIVRD"), "", 0), 0); /* 0xAB = 171 */
+    assert_int_equal(deliver(f, DLV("171", "DELIVRD"), "", 0),
+                     DL_STATE_REPEATABLE); /* 0xAB = 171 */
     assert_int_equal(count(f, f->st.db.outbox), 1);
     assert_int_equal(result(f, 102, "S1", CM_RESULT_RETRY, 0x58, NULL, 0), 0);
     assert_int_equal(count(f, f->st.db.outbox), 1);
@@ -203,7 +204,7 @@ static void test_in_order(void **state)
     assert_true(mail_has(f, 2, "X-SMSGW-Submission: S1\r\n"));
     assert_int_equal(count(f, f->st.db.expiry), 0);
     /* a late receipt changes nothing any more */
-    assert_int_equal(deliver(f, DLV("ab", "UNDELIV"), "", 0), 0);
+    assert_int_equal(deliver(f, DLV("ab", "UNDELIV"), "", 0), DL_STATE_REPEATABLE);
     assert_int_equal(count(f, f->st.db.outbox), 2);
 }
 
@@ -219,9 +220,10 @@ static void test_early_multipart(void **state)
     assert_int_equal(result(f, 201, "S2", CM_RESULT_SUBMITTED, 0, ids, 2), 0);
     assert_int_equal(count(f, f->st.db.early), 0);
     assert_int_equal(count(f, f->st.db.outbox), 1);
-    assert_int_equal(deliver(f, "id:1a2c stat:ENROUTE", "", 0), 0); /* intermediate */
+    assert_int_equal(deliver(f, "id:1a2c stat:ENROUTE", "", 0),
+                     DL_STATE_REPEATABLE); /* intermediate */
     assert_int_equal(count(f, f->st.db.outbox), 1);
-    assert_int_equal(deliver(f, "", "6700", 2), 0); /* TLVs only: DELIVERED */
+    assert_int_equal(deliver(f, "", "6700", 2), DL_STATE_REPEATABLE); /* TLVs only: DELIVERED */
     assert_int_equal(count(f, f->st.db.outbox), 2);
     assert_true(mail_has(f, 2, "X-SMSGW-Status: delivered\r\n"));
 }
@@ -234,7 +236,7 @@ static void test_part_failure_ends_recipient(void **state)
 
     assert_int_equal(accepted(f, "S25", "client@example.com", r, 1, 0), 0);
     assert_int_equal(result(f, 251, "S25", CM_RESULT_SUBMITTED, 0, ids, 3), 0);
-    assert_int_equal(deliver(f, DLV("P2", "EXPIRED"), "", 0), 0);
+    assert_int_equal(deliver(f, DLV("P2", "EXPIRED"), "", 0), DL_STATE_REPEATABLE);
     assert_int_equal(count(f, f->st.db.outbox), 2);
     assert_true(mail_has(f, 2, "X-SMSGW-Status: undelivered\r\n"));
 }
@@ -249,7 +251,7 @@ static void test_accepted_last(void **state)
     const char *ids[] = {"X1"};
 
     assert_int_equal(result(f, 301, "S3", CM_RESULT_SUBMITTED, 0, ids, 1), 0);
-    assert_int_equal(deliver(f, DLV("x1", "DELIVRD"), "", 0), 0);
+    assert_int_equal(deliver(f, DLV("x1", "DELIVRD"), "", 0), DL_STATE_REPEATABLE);
     assert_int_equal(count(f, f->st.db.outbox), 0);
     assert_int_equal(accepted(f, "S3", "client@example.com", r, 2, 0), 0);
     assert_int_equal(count(f, f->st.db.outbox), 2); /* acceptance and final at once */
@@ -297,7 +299,7 @@ static void test_expiry_grace_configured(void **state)
     r[0].job_id = 412;
     assert_int_equal(accepted(f, "S42", "client@example.com", r, 1, NOW + 1000), 0);
     assert_int_equal(result(f, 412, "S42", CM_RESULT_SUBMITTED, 0, ids, 1), 0);
-    assert_int_equal(deliver(f, DLV("411", "DELIVRD"), "", 0), 0);
+    assert_int_equal(deliver(f, DLV("411", "DELIVRD"), "", 0), DL_STATE_REPEATABLE);
     assert_int_equal(count(f, f->st.db.expiry), 0);
     assert_int_equal(count(f, f->st.db.outbox), 4);
     assert_true(mail_has(f, 4, "X-SMSGW-Status: delivered\r\n"));
@@ -385,8 +387,8 @@ static void test_counts(void **state)
     assert_int_equal(accepted(f, "S70", "client@example.com", r, 6, NOW + 1000), 0);
     assert_int_equal(result(f, 701, "S70", CM_RESULT_SUBMITTED, 0, id1, 1), 0); /* replays it */
     assert_int_equal(result(f, 702, "S70", CM_RESULT_SUBMITTED, 0, id2, 1), 0);
-    assert_int_equal(deliver(f, "id:a2 stat:ENROUTE", "", 0), 0);
-    assert_int_equal(deliver(f, DLV("a2", "UNDELIV"), "", 0), 0);
+    assert_int_equal(deliver(f, "id:a2 stat:ENROUTE", "", 0), DL_STATE_REPEATABLE);
+    assert_int_equal(deliver(f, DLV("a2", "UNDELIV"), "", 0), DL_STATE_REPEATABLE);
     assert_int_equal(deliver(f, "stat:DELIVRD", "", 0), 0);
     assert_int_equal(result(f, 703, "S70", CM_RESULT_FAILED, 0x0B, NULL, 0), 0);
     MDB_txn *txn = cm_store_batch_txn(f->store);
