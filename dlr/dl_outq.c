@@ -22,10 +22,9 @@ typedef struct {
     size_t len;
 } group_key;
 
-static int make_group_key(const char *rcpt, const char *sub, uint64_t seq, group_key *out)
+static int make_group_key(const char *rcpt, size_t rl, const char *sub, size_t sl, uint64_t seq,
+                          group_key *out)
 {
-    size_t rl = strlen(rcpt), sl = sub != NULL ? strlen(sub) : 0;
-
     if (rl > RCPT_MAX) return -EINVAL;
     if (sl > SUB_MAX) sl = SUB_MAX; /* a coarser group: order kept all the same */
     memcpy(out->k, rcpt, rl);
@@ -64,16 +63,12 @@ static int first_of(dl_state *st, MDB_txn *txn, const group_key *gk, uint64_t *s
 /* next_try and group key of the stored record v (mail seq); -EBADMSG if unreadable. */
 static int group_of(const MDB_val *v, uint64_t seq, uint64_t *next_try, group_key *gk)
 {
-    cm_arena *a = NULL;
-    dl_mailrec m;
-    int rc = dl_mailrec_decode(v->mv_data, v->mv_size, &a, &m);
+    const char *rcpt, *sub;
+    size_t rl, sl;
+    int rc = dl_mailrec_peek(v->mv_data, v->mv_size, next_try, &rcpt, &rl, &sub, &sl);
 
-    if (rc == 0) {
-        *next_try = m.next_try_ms;
-        rc = make_group_key(m.rcpt, m.submission, seq, gk);
-    }
-    cm_arena_free(a);
-    return rc == -ENOMEM ? rc : rc < 0 ? -EBADMSG : 0;
+    if (rc == 0) rc = make_group_key(rcpt, rl, sub, sl, seq, gk);
+    return rc < 0 ? -EBADMSG : 0;
 }
 
 /* next_try and group key of stored mail seq. */
@@ -120,7 +115,8 @@ int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
     cm_wbuf w = {0};
     uint8_t k[8];
     group_key gk;
-    int rc = make_group_key(m->rcpt, m->submission, 0, &gk);
+    int rc = make_group_key(m->rcpt, strlen(m->rcpt), m->submission,
+                            m->submission ? strlen(m->submission) : 0, 0, &gk);
 
     if (rc == 0) rc = cm_store_next_seq(txn, st->db.meta, "outbox", seq);
     if (rc < 0) return rc;

@@ -111,21 +111,31 @@ int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out
     return finish(&r);
 }
 
+/* The string at *b (4-byte big-endian length, bytes) within end: its bytes in *s, *len;
+ * *b moves past it. -EBADMSG when it overruns. */
+static int peek_str(const uint8_t **b, const uint8_t *end, const char **s, size_t *len)
+{
+    if (end - *b < 4) return -EBADMSG;
+    const uint8_t *q = *b;
+    uint32_t l = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+    if ((size_t)(end - *b) - 4 < l) return -EBADMSG;
+    *s = (const char *)*b + 4;
+    *len = l;
+    *b += 4 + (size_t)l;
+    return 0;
+}
+
 int dl_mailrec_peek(const void *p, size_t n, uint64_t *next_try_ms, const char **rcpt,
-                    size_t *rcpt_len)
+                    size_t *rcpt_len, const char **sub, size_t *sub_len)
 {
     const uint8_t *b = p, *end = b + n;
-    uint32_t len;
+    const char *from;
+    size_t from_len;
 
-    if (n < 1 + 8 + 4 + 4 || b[0] < DL_REC_VERSION_MIN || b[0] > DL_REC_VERSION) return -EBADMSG;
+    if (n < 1 + 8 + 4 || b[0] < DL_REC_VERSION_MIN || b[0] > DL_REC_VERSION) return -EBADMSG;
     *next_try_ms = cm_be64_get(b + 1);
     b += 1 + 8 + 4; /* version, next_try_ms, tries */
-    len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-    if ((size_t)(end - b) < 4 + (size_t)len + 4) return -EBADMSG;
-    b += 4 + len; /* env_from */
-    len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-    if ((size_t)(end - b) < 4 + (size_t)len) return -EBADMSG;
-    *rcpt = (const char *)b + 4;
-    *rcpt_len = len;
-    return 0;
+    if (peek_str(&b, end, &from, &from_len) < 0 || peek_str(&b, end, rcpt, rcpt_len) < 0)
+        return -EBADMSG;
+    return peek_str(&b, end, sub, sub_len);
 }

@@ -87,9 +87,10 @@ void dl_progress_encode(const dl_progress *p, cm_wbuf *w);
 int dl_progress_decode(const void *p, size_t n, dl_progress *out);
 void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w);
 int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out);
-/* The next try and the recipient of a stored mail without copying it (*rcpt points
- * into p, *rcpt_len bytes, not NUL-terminated). -EBADMSG when malformed. */
+/* The next try, the recipient and the submission of a stored mail without copying it
+ * (*rcpt and *sub point into p, *rcpt_len and *sub_len bytes, not NUL-terminated): the
+ * mail itself, megabytes for a big final receipt, is not read. -EBADMSG when malformed. */
 int dl_mailrec_peek(const void *p, size_t n, uint64_t *next_try_ms, const char **rcpt,
-                    size_t *rcpt_len);
+                    size_t *rcpt_len, const char **sub, size_t *sub_len);
 
 #endif

@@ -390,6 +390,33 @@ static void test_old_mail_record(void **state)
     cm_arena_free(a);
 }
 
+/* dl_mailrec_peek reads the next try, the recipient and the submission without the mail,
+ * and refuses every truncation that cuts into them. */
+static void test_peek(void **state)
+{
+    dl_mailrec m = later("a@x.test", NOW + 5000);
+    cm_wbuf w = {0};
+    const char *rcpt, *sub;
+    size_t rl, sl, whole;
+    uint64_t next;
+    (void)state;
+
+    dl_mailrec_encode(&m, &w);
+    assert_int_equal(dl_mailrec_peek(w.data, w.len, &next, &rcpt, &rl, &sub, &sl), 0);
+    assert_int_equal(next, NOW + 5000);
+    assert_int_equal(rl, strlen(m.rcpt));
+    assert_memory_equal(rcpt, m.rcpt, rl);
+    assert_int_equal(sl, strlen(m.submission));
+    assert_memory_equal(sub, m.submission, sl);
+    whole = (size_t)(sub - (const char *)w.data) + sl; /* the peeked part ends there */
+    for (size_t n = 0; n < whole; n++)
+        assert_int_equal(dl_mailrec_peek(w.data, n, &next, &rcpt, &rl, &sub, &sl), -EBADMSG);
+    assert_int_equal(dl_mailrec_peek(w.data, whole, &next, &rcpt, &rl, &sub, &sl), 0);
+    w.data[0] = DL_REC_VERSION + 1;
+    assert_int_equal(dl_mailrec_peek(w.data, w.len, &next, &rcpt, &rl, &sub, &sl), -EBADMSG);
+    cm_wbuf_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +430,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reindex_old_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
         cmocka_unit_test(test_old_mail_record),
+        cmocka_unit_test(test_peek),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
