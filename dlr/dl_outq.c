@@ -110,9 +110,33 @@ static int index_one(dl_state *st, MDB_txn *txn, group_key *gk, uint64_t seq, ui
     return cm_store_put(txn, st->db.outbox_due, dk, 16, "", 0, 0);
 }
 
+/* Appends the record of m under key k, its mail copied once, straight into the page
+ * LMDB reserves for it (a final receipt may be megabytes). */
+static int put_record(MDB_txn *txn, MDB_dbi dbi, uint8_t k[8], const dl_mailrec *m)
+{
+    cm_wbuf head = {0}, tail = {0};
+    MDB_val key = {8, k}, val;
+    int rc;
+
+    dl_mailrec_encode_around(m, &head, &tail);
+    rc = head.err ? head.err : tail.err;
+    if (rc == 0) {
+        val.mv_size = head.len + m->mail.len + tail.len;
+        rc = cm_store_err(mdb_put(txn, dbi, &key, &val, MDB_RESERVE | MDB_APPEND));
+    }
+    if (rc == 0) {
+        uint8_t *p = val.mv_data;
+        memcpy(p, head.data, head.len);
+        if (m->mail.len) memcpy(p + head.len, m->mail.data, m->mail.len);
+        memcpy(p + head.len + m->mail.len, tail.data, tail.len);
+    }
+    cm_wbuf_free(&head);
+    cm_wbuf_free(&tail);
+    return rc;
+}
+
 int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
 {
-    cm_wbuf w = {0};
     uint8_t k[8];
     group_key gk;
     int rc = make_group_key(m->rcpt, strlen(m->rcpt), m->submission,
@@ -122,9 +146,7 @@ int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
     if (rc < 0) return rc;
     cm_be64_put(k, *seq);
     cm_be64_put(gk.k + gk.prefix, *seq);
-    dl_mailrec_encode(m, &w);
-    rc = w.err ? w.err : cm_store_put(txn, st->db.outbox, k, 8, w.data, w.len, MDB_APPEND);
-    cm_wbuf_free(&w);
+    rc = put_record(txn, st->db.outbox, k, m);
     return rc < 0 ? rc : index_one(st, txn, &gk, *seq, m->next_try_ms);
 }
 

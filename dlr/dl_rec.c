@@ -79,18 +79,33 @@ int dl_progress_decode(const void *p, size_t n, dl_progress *out)
     return finish(&r);
 }
 
+void dl_mailrec_encode_around(const dl_mailrec *m, cm_wbuf *head, cm_wbuf *tail)
+{
+    if (m->mail.len > UINT32_MAX) {
+        head->err = -E2BIG;
+        return;
+    }
+    cm_put_u8(head, DL_REC_VERSION);
+    cm_put_u64(head, m->next_try_ms);
+    cm_put_u32(head, m->tries);
+    cm_put_str(head, m->env_from);
+    cm_put_str(head, m->rcpt);
+    cm_put_str(head, m->submission);
+    cm_put_str(head, m->kind);
+    cm_put_u32(head, (uint32_t)m->mail.len);
+    cm_put_str(tail, m->last_error);
+    cm_put_u64(tail, m->queued_ms);
+}
+
 void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w)
 {
-    cm_put_u8(w, DL_REC_VERSION);
-    cm_put_u64(w, m->next_try_ms);
-    cm_put_u32(w, m->tries);
-    cm_put_str(w, m->env_from);
-    cm_put_str(w, m->rcpt);
-    cm_put_str(w, m->submission);
-    cm_put_str(w, m->kind);
-    cm_put_mem(w, m->mail.data, m->mail.len);
-    cm_put_str(w, m->last_error);
-    cm_put_u64(w, m->queued_ms);
+    cm_wbuf tail = {0};
+
+    dl_mailrec_encode_around(m, w, &tail);
+    cm_put_raw(w, m->mail.data, m->mail.len);
+    cm_put_raw(w, tail.data, tail.len);
+    if (tail.err && !w->err) w->err = tail.err;
+    cm_wbuf_free(&tail);
 }
 
 int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out)

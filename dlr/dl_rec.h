@@ -86,6 +86,10 @@ int dl_rcpt_decode(const void *p, size_t n, cm_arena **arena, dl_rcpt *out);
 void dl_progress_encode(const dl_progress *p, cm_wbuf *w);
 int dl_progress_decode(const void *p, size_t n, dl_progress *out);
 void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w);
+/* The encoded record without the mail's bytes: what goes before them (head) and after
+ * them (tail); the record is head, m->mail, tail. Lets a store write a big mail once,
+ * straight into its own space (dl_outq_put). -E2BIG in head->err for a mail over 4 GiB. */
+void dl_mailrec_encode_around(const dl_mailrec *m, cm_wbuf *head, cm_wbuf *tail);
 int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out);
 /* The next try, the recipient and the submission of a stored mail without copying it
  * (*rcpt and *sub point into p, *rcpt_len and *sub_len bytes, not NUL-terminated): the
