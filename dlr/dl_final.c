@@ -132,18 +132,35 @@ static int final_line(dl_state *st, MDB_txn *txn, const struct cm_wire_recipient
     return rc == -ENOENT ? 0 : rc;
 }
 
-/* The recipients of a submission as a dl_final_src, read from the store line by line. */
+/* The recipients of a submission as a dl_final_src, read line by line from the stored
+ * ACCEPTED (never decoded whole) and the store: a pass that starts again reads the list
+ * again from its start. */
 typedef struct {
     dl_state *st;
     MDB_txn *txn;
-    const cm_msg_accepted *acc;
+    cm_wire_recipients first, it;
+    size_t pos; /* index of the recipient `it` reads next */
 } final_src;
 
 static int final_get(void *arg, size_t i, dl_final_rcpt *out, cm_arena **keep)
 {
     final_src *f = arg;
+    struct cm_wire_recipient r;
+    int rc = 0;
 
-    return final_line(f->st, f->txn, &f->acc->recipients[i], keep, out);
+    if (i < f->pos) {
+        f->it = f->first;
+        f->pos = 0;
+    }
+    for (; rc == 0 && f->pos < i; f->pos++) { /* skipped: read into a scratch arena */
+        cm_arena *skip = NULL;
+        rc = cm_wire_recipients_next(&f->it, &skip, &r);
+        cm_arena_free(skip);
+    }
+    if (rc == 0) rc = cm_wire_recipients_next(&f->it, keep, &r);
+    if (rc < 0) return rc == -ENOENT ? -EBADMSG : rc;
+    f->pos++;
+    return final_line(f->st, f->txn, &r, keep, out);
 }
 
 /* dlr.final_list_max (1000 without a configuration). */
@@ -153,9 +170,10 @@ static size_t list_max(const dl_state *st)
                                                               : DL_FINAL_LIST_MAX;
 }
 
-static int final_mail(dl_state *st, MDB_txn *txn, const cm_msg_accepted *acc, uint64_t now_ms)
+static int final_mail(dl_state *st, MDB_txn *txn, const cm_msg_accepted *acc,
+                      const cm_wire_recipients *list, uint64_t now_ms)
 {
-    final_src f = {st, txn, acc};
+    final_src f = {st, txn, *list, *list, 0};
     const dl_final_src src = {acc->recipients_n, final_get, &f};
     const char *status = "";
     char left[160], *mail = NULL;
@@ -181,6 +199,7 @@ int dl_final_submission(dl_state *st, MDB_txn *txn, const char *sub, uint64_t no
 {
     cm_arena *a = NULL;
     cm_msg_accepted acc;
+    cm_wire_recipients list;
     dl_progress p;
     MDB_val v;
     uint8_t k[8 + 512];
@@ -188,8 +207,9 @@ int dl_final_submission(dl_state *st, MDB_txn *txn, const char *sub, uint64_t no
 
     if (rc < 0 || p.done) return rc;
     rc = cm_store_get(txn, st->db.submissions, sub, strlen(sub), &v);
-    if (rc == 0 && cm_wire_decode_accepted(v.mv_data, v.mv_size, &a, &acc) < 0) rc = -EIO;
-    if (rc == 0) rc = final_mail(st, txn, &acc, now_ms);
+    if (rc == 0 && cm_wire_decode_accepted_head(v.mv_data, v.mv_size, &a, &acc, &list) < 0)
+        rc = -EIO;
+    if (rc == 0) rc = final_mail(st, txn, &acc, &list, now_ms);
     cm_arena_free(a);
     if (rc < 0) return rc;
     p.done = 1;

@@ -101,6 +101,51 @@ DEFINE_RECORD(recipient, CM_REC_RECIPIENT)
     }
 CM_WIRE_MESSAGES(DEFINE_MESSAGE)
 
+/* The ACCEPTED's fields but its list, which is last: counted, then left where it is. */
+#define HEAD_U8 GET_U8
+#define HEAD_U32 GET_U32
+#define HEAD_U64 GET_U64
+#define HEAD_STR GET_STR
+#define HEAD_BYTES GET_BYTES
+#define HEAD_STRS GET_STRS
+#define HEAD_LIST(n, r)                                                                            \
+    it->left = cm_get_count(rb, CM_WIRE_MAX_LIST, 4);                                              \
+    it->p = rb->p;                                                                                 \
+    it->end = rb->end;                                                                             \
+    rb->p = rb->end;
+#define HEAD(kind, n, r) HEAD_##kind(n, r)
+
+int cm_wire_decode_accepted_head(const uint8_t *data, size_t len, cm_arena **arena,
+                                 cm_msg_accepted *m, cm_wire_recipients *it)
+{
+    cm_rbuf rbuf = {data, data + len, arena, 0}, *rb = &rbuf;
+
+    memset(m, 0, sizeof *m);
+    memset(it, 0, sizeof *it);
+    if (cm_wire_type(data, len) != CM_MSG_ACCEPTED) return -EBADMSG;
+    rb->p += 2;
+    CM_MSG_ACCEPTED_FIELDS(HEAD)
+    m->recipients_n = rb->err ? 0 : it->left;
+    if (rb->err) it->left = 0;
+    return rb->err;
+}
+
+int cm_wire_recipients_next(cm_wire_recipients *it, cm_arena **arena, struct cm_wire_recipient *out)
+{
+    cm_rbuf rbuf = {it->p, it->end, arena, 0};
+
+    memset(out, 0, sizeof *out);
+    if (it->left == 0) return -ENOENT;
+    get_rec_recipient(&rbuf, out);
+    if (rbuf.err) {
+        it->left = 0;
+        return rbuf.err == -ENOMEM ? -ENOMEM : -EBADMSG;
+    }
+    it->p = rbuf.p;
+    it->left--;
+    return 0;
+}
+
 int cm_wire_type(const uint8_t *data, size_t len)
 {
     if (len < 2 || data[0] != CM_WIRE_VERSION) return -EBADMSG;

@@ -237,6 +237,22 @@ struct cm_wire_recipient {
                               cm_msg_##name *out);
 CM_WIRE_MESSAGES(CM_WIRE_DECLARE)
 
+/* An ACCEPTED's recipients read one at a time: a list of 100,000 decoded at once costs
+ * megabytes of strings. cm_wire_decode_accepted_head() decodes every other field (its
+ * recipients stay NULL, recipients_n is their count) and sets *it at the first one;
+ * cm_wire_recipients_next() decodes the next into *out, its strings in *arena: 0, -ENOENT
+ * after the last, -EBADMSG when malformed (the list is checked as it is read, not by
+ * the head). The data must outlive *it; copy *it to read the list again. */
+typedef struct {
+    const uint8_t *p, *end;
+    uint32_t left;
+} cm_wire_recipients;
+
+int cm_wire_decode_accepted_head(const uint8_t *data, size_t len, cm_arena **arena,
+                                 cm_msg_accepted *m, cm_wire_recipients *it);
+int cm_wire_recipients_next(cm_wire_recipients *it, cm_arena **arena,
+                            struct cm_wire_recipient *out);
+
 /* The type of an encoded message, or -EBADMSG (wrong version, too short). */
 int cm_wire_type(const uint8_t *data, size_t len);
 

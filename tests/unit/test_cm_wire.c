@@ -82,6 +82,45 @@ static void job_and_accepted_round_trip(void **state)
     cm_wbuf_free(&wj);
 }
 
+/* The recipients of an ACCEPTED read one at a time give what the whole decode gives; a
+ * truncated list is refused when read, and a truncated head at once. */
+static void accepted_recipients_one_at_a_time(void **state)
+{
+    struct cm_wire_recipient r[] = {{7, "+33601020304", 0, CM_RCPT_QUEUED, "", "NOM=Dupont", 2},
+                                    {0, "06xx", 3, CM_RCPT_REJECTED, "invalid number", "", 0}};
+    cm_msg_accepted a = {
+        .submission = "000042", .subject = "Promo", .recipients = r, .recipients_n = 2};
+    cm_msg_accepted h;
+    cm_wire_recipients it, again;
+    struct cm_wire_recipient got;
+    cm_wbuf w = {0};
+    cm_arena *arena = NULL;
+    (void)state;
+
+    assert_int_equal(cm_wire_encode_accepted(&a, &w), 0);
+    assert_int_equal(cm_wire_decode_accepted_head(w.data, w.len, &arena, &h, &it), 0);
+    assert_string_equal(h.subject, "Promo");
+    assert_int_equal(h.recipients_n, 2);
+    assert_null(h.recipients);
+    again = it;
+    assert_int_equal(cm_wire_recipients_next(&it, &arena, &got), 0);
+    assert_string_equal(got.fields, "NOM=Dupont");
+    assert_int_equal(got.job_id, 7);
+    assert_int_equal(cm_wire_recipients_next(&it, &arena, &got), 0);
+    assert_string_equal(got.reason, "invalid number");
+    assert_int_equal(cm_wire_recipients_next(&it, &arena, &got), -ENOENT);
+    assert_int_equal(cm_wire_recipients_next(&again, &arena, &got), 0); /* a copy reads again */
+    assert_string_equal(got.number, "+33601020304");
+    for (size_t n = 0; n < w.len; n++) { /* every truncation fails, at the head or in the list */
+        int rc = cm_wire_decode_accepted_head(w.data, n, &arena, &h, &it);
+        while (rc == 0)
+            rc = cm_wire_recipients_next(&it, &arena, &got);
+        assert_int_equal(rc, -EBADMSG);
+    }
+    cm_arena_free(arena);
+    cm_wbuf_free(&w);
+}
+
 static void malformed_refused(void **state)
 {
     cm_msg_submit m = sample_submit(), d;
@@ -120,6 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(submit_round_trip),
         cmocka_unit_test(job_and_accepted_round_trip),
+        cmocka_unit_test(accepted_recipients_one_at_a_time),
         cmocka_unit_test(malformed_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
