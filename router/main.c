@@ -31,9 +31,9 @@
 #define RT_DRAIN_MS 300 /* after SIGTERM: time for what is under way to commit and answer */
 #define RT_MAP_SIZE (64ULL << 30) /* sparse: only what is used takes disk */
 
-static const char *const rt_dbs[] = {RT_DB_META,   RT_DB_SUBMITS,   RT_DB_SUBMISSIONS,
-                                     RT_DB_JOBS,   RT_DB_TO_DLR,    RT_DB_SEEN,
-                                     RT_DB_MSGIDS, RT_DB_LAST_SENT, NULL};
+static const char *const rt_dbs[] = {
+    RT_DB_META, RT_DB_SUBMITS, RT_DB_SUBMISSIONS, RT_DB_JOBS,  RT_DB_TO_DLR,
+    RT_DB_SEEN, RT_DB_MSGIDS,  RT_DB_LAST_SENT,   RT_DB_QUOTA, NULL};
 
 static void on_store_fail(int err, void *arg)
 {

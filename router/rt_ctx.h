@@ -35,7 +35,8 @@ typedef struct rt_ctx {
     cm_link *dlr_link;
     rt_feed *feed;
     rt_metrics metrics;
-    int draining; /* SIGTERM received: no new jobs go out */
+    int draining;              /* SIGTERM received: no new jobs go out */
+    uint32_t quota_pruned_day; /* UTC day whose old quota entries are pruned (rt_quota) */
     uv_timer_t drain_timer;
 } rt_ctx;
 
@@ -49,6 +50,7 @@ typedef struct rt_ctx {
 #define RT_DB_SEEN "seen"               /* handoff keys already applied (RESULT, DELIVER) */
 #define RT_DB_LAST_SENT "last_sent"     /* E.164 -> who last messaged it (rt_mo) */
 #define RT_DB_MSGIDS "msgids"           /* sender, newline, Message-ID -> u64 ms + number */
+#define RT_DB_QUOTA "quota"             /* daily SMS counts per account and sender (rt_quota) */
 
 /* The header of a record in RT_DB_JOBS, followed by the encoded JOB. Native byte
  * order: only this process and smsgwctl (same host, same build) read it. */

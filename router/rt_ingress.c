@@ -5,6 +5,7 @@
 #include "rt_ctx.h"
 #include "rt_dlr_out.h"
 #include "rt_feed.h"
+#include "rt_quota.h"
 #include "rt_stage.h"
 #include "rt_submit.h"
 
@@ -227,6 +228,37 @@ static int remember_msgid(rt_ctx *ctx, MDB_txn *txn, const char *mkey, const rt_
                         0);
 }
 
+/* The daily quotas of a submission from an SMTP client (rt_submit_env.over_quota). */
+typedef struct {
+    rt_ctx *ctx;
+    MDB_txn *txn;
+    const cm_msg_submit *m;
+    uint64_t now_ms;
+    rt_quota_keys keys;
+} quota_check;
+
+static int over_quota(void *arg, const cm_config_account *acc, size_t n)
+{
+    static const char *const kind[] = {"", "account", "sender"};
+    quota_check *q = arg;
+    rt_ctx *ctx = q->ctx;
+    MDB_dbi dbi = cm_store_dbi(ctx->store, RT_DB_QUOTA);
+    rt_quota_keys_of(ctx->cfg, acc, q->m->mail_from, q->now_ms, &q->keys);
+    if (ctx->quota_pruned_day != q->keys.day) {
+        int pruned = rt_quota_prune(q->txn, dbi, q->keys.day);
+        if (pruned < 0) return pruned;
+        ctx->quota_pruned_day = q->keys.day;
+    }
+    int rc = rt_quota_check(q->txn, dbi, &q->keys, n);
+    if (rc <= 0) return rc;
+    cm_metrics_add(ctx->metrics.quota, 1, kind[rc]);
+    cm_warn("submit %s: %s %s over its daily SMS quota (%llu/day, %llu used today): %zu SMS "
+            "refused, from <%s>",
+            q->m->id, kind[rc], q->keys.name[rc], (unsigned long long)q->keys.limit[rc],
+            (unsigned long long)q->keys.used[rc], n, q->m->mail_from);
+    return rc;
+}
+
 /* n_rcpt: the submission's recipients (counted before rt_submission_drop_recipients). */
 static void log_decision(rt_ctx *ctx, const cm_msg_submit *m, const rt_submission *s, size_t n_rcpt)
 {
@@ -254,6 +286,7 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     char mkey[1024], dup[32];
     after_commit *a = calloc(1, sizeof *a);
     storing st = {.ctx = ctx, .txn = txn, .chunked = from != NULL, .after = a};
+    quota_check quota = {.ctx = ctx, .txn = txn, .m = m};
     rt_submit_env env = {.cfg = ctx->cfg,
                          .accounts = ctx->accounts,
                          .quiet = &ctx->quiet,
@@ -262,8 +295,11 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
                          .job_sink = store_job,
                          .job_arg = &st,
                          .blacklisted = from ? is_blacklisted : NULL,
-                         .blacklist_arg = ctx->blacklist};
+                         .blacklist_arg = ctx->blacklist,
+                         .over_quota = from ? over_quota : NULL,
+                         .quota_arg = &quota};
     if (!a) cm_log_fatal("out of memory");
+    quota.now_ms = env.now_ms;
     *a = (after_commit){
         .ctx = ctx, .to = from ? *from : (cm_peer){.len = 0}, .answer = from != NULL};
     snprintf(a->key, sizeof a->key, "%s", key);
@@ -282,6 +318,8 @@ static void take_submit(rt_ctx *ctx, MDB_txn *txn, const cm_peer *from, const ch
     }
     rc = store_submission(&st, m->id, &s); /* st.txn: the last chunk's transaction */
     if (!rc) rc = remember_msgid(ctx, st.txn, mkey, &s);
+    if (!rc && from && s.accepted.status == CM_ACCEPT_ACCEPTED) /* keys set by over_quota */
+        rc = rt_quota_add(st.txn, cm_store_dbi(ctx->store, RT_DB_QUOTA), &quota.keys, s.n_jobs);
     if (rc) cm_log_fatal("queue store: cannot store submission: %s", strerror(-rc));
     log_decision(ctx, m, &s, n_rcpt);
     rt_submission_free(&s);

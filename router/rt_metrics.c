@@ -48,6 +48,10 @@ void rt_metrics_start(rt_ctx *ctx, const char *const *dbnames)
                            "Job results from egress, by operator and status", "operator,status");
     mt->mo = cm_metrics_counter(mt->m, "smsgw_router_mo_total",
                                 "Mobile-originated SMS, by kind (stop, reply, dropped)", "kind");
+    mt->quota = cm_metrics_counter(mt->m, "smsgw_router_quota_refused_total",
+                                   "Submissions refused over a daily SMS quota, by kind "
+                                   "(account, sender)",
+                                   "kind");
     cm_metrics_watch_store(mt->m, "router", ctx->store, dbnames);
     cm_metrics_on_collect(mt->m, collect, ctx);
 }

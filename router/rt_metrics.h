@@ -19,6 +19,7 @@ typedef struct rt_metrics {
     cm_metric *submissions; /* counter {status} */
     cm_metric *results;     /* counter {operator,status} */
     cm_metric *mo;          /* counter {kind}: stop, reply, dropped */
+    cm_metric *quota;       /* counter {kind}: account, sender (submissions refused) */
 } rt_metrics;
 
 void rt_metrics_start(struct rt_ctx *ctx, const char *const *dbnames);

@@ -4,6 +4,7 @@
 #include "cm_number.h"
 #include "cm_reason.h"
 #include "cm_sms.h"
+#include "rt_quota.h"
 #include "rt_recipients.h"
 #include "rt_route.h"
 #include "rt_schedule.h"
@@ -300,6 +301,28 @@ static void decide_after(rt_submission *s)
     if (s->accepted.status != CM_ACCEPT_ACCEPTED) s->n_jobs = 0;
 }
 
+/* The daily quotas, once the queued recipients are known: 1 when the submission is
+ * refused (452 4.7.1, no event), 0 when it goes on, or a negative errno. */
+static int quota_refused(builder *b)
+{
+    rt_submission *s = b->s;
+    size_t n = 0;
+    if (!b->env->over_quota || s->accepted.status != CM_ACCEPT_ACCEPTED) return 0;
+    for (size_t i = 0; i < s->accepted.recipients_n; i++)
+        n += s->accepted.recipients[i].state == CM_RCPT_QUEUED;
+    int rc = n ? b->env->over_quota(b->env->quota_arg, b->acc, n) : 0;
+    if (rc <= 0) return rc;
+    s->has_event = 0;
+    s->reply = (cm_msg_submit_reply){452, "4.7.1",
+                                     rc == RT_QUOTA_ACCOUNT
+                                         ? "daily SMS quota of the account exceeded, try "
+                                           "again tomorrow"
+                                         : "daily SMS quota of the sender exceeded, try "
+                                           "again tomorrow",
+                                     ""};
+    return 1;
+}
+
 int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submission *out)
 {
     memset(out, 0, sizeof *out);
@@ -314,6 +337,9 @@ int rt_submit_build(const rt_submit_env *env, const cm_msg_submit *in, rt_submis
         fatal = CM_REASON_BAD_SEND_AT;
     if (!fatal && !b.failed) rt_recipients_dedup(out, &b.failed);
     decide_before(&b, fatal);
+    int refused = fatal || b.failed ? 0 : quota_refused(&b);
+    if (refused < 0) b.failed = refused;
+    if (refused > 0) return 0;
     if (!fatal && !b.failed) build_jobs(&b);
     if (b.failed) {
         rt_submission_free(out);

@@ -11,7 +11,8 @@
  * recipient records keep the job ids. The caller then sets the submission number
  * (rt_submission_number()) before encoding the ACCEPTED event. Returns 0
  * (out->reply says what to answer the SMTP client: 250 for every submission, accepted
- * or rejected with a receipt; 550 5.7.1 when no account allows the sender or its
+ * or rejected with a receipt; 452 4.7.1 when a daily quota would be exceeded
+ * (env->over_quota), 550 5.7.1 when no account allows the sender or its
  * SPF/DKIM requirement failed, in which case there is no ACCEPTED event), -ENOMEM, or
  * the job sink's error. */
 #ifndef RT_SUBMIT_H
@@ -41,6 +42,12 @@ typedef struct {
     /* > 0 when the account's STOP list holds the number (NULL: no lists). */
     int (*blacklisted)(void *arg, const char *account, const char *e164);
     void *blacklist_arg;
+    /* Daily quotas (rt_quota), NULL: none. Asked before any job is made, with the
+     * submission's queued recipients: > 0 refuses it (452 4.7.1, no event; the value
+     * names what is over: RT_QUOTA_ACCOUNT or RT_QUOTA_SENDER), 0 lets it through, a
+     * negative errno fails the build. */
+    int (*over_quota)(void *arg, const cm_config_account *acc, size_t n);
+    void *quota_arg;
 } rt_submit_env;
 
 typedef struct {

@@ -1,11 +1,13 @@
-/* si_antispam: the rate limits and daily quotas of SPEC.md section 4 ("a compromised
+/* si_antispam: the per-minute rate limits of SPEC.md section 4 ("a compromised
  * mailbox must not pump thousands of SMS"), counted in recipients: one per accepted
  * RCPT, and after DATA the lines of a LISTE.TXT / LISTE.CSV attachment sent to multi@
  * or multi_sms@ (LISTE.XLSX rows are not counted here). Two keys per transaction: the
  * envelope sender ("s:<address>") and the account ("a:<name>"); the account's own
- * rate_limit / daily_quota override the ingress defaults. Over a limit: 452 4.7.1 (a
- * temporary refusal: the customer's MTA retries later) and a warning in the log. The
- * counters are this process's (si_ratelimit), in UTC days. */
+ * rate_limit overrides the ingress default. Over a limit: 452 4.7.1 (a temporary
+ * refusal: the customer's MTA retries later) and a warning in the log. The counters
+ * are this process's (si_ratelimit): right for a minute window. The daily quotas
+ * (sender_daily_quota, account_daily_quota, daily_quota) are the router's
+ * (router/rt_quota.c: one count for every ingress instance, kept across restarts). */
 #include "cm_log.h"
 #include "si_smtp_session.h"
 
@@ -24,7 +26,7 @@ static uint64_t wall_ms(void)
 
 typedef struct {
     char key[300];
-    unsigned rate, quota;
+    unsigned rate;
     const char *who;
 } limit;
 
@@ -36,31 +38,22 @@ static void limits_of(const si_session *s, limit l[2])
     for (char *p = l[0].key; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     l[0].rate = (unsigned)in->sender_rate_limit;
-    l[0].quota = (unsigned)in->sender_daily_quota;
     l[0].who = "sender";
     snprintf(l[1].key, sizeof l[1].key, "a:%s", s->account ? s->account : "");
     l[1].rate = (unsigned)(a && a->rate_limit >= 0 ? a->rate_limit : in->account_rate_limit);
-    l[1].quota = (unsigned)(a && a->daily_quota >= 0 ? a->daily_quota : in->account_daily_quota);
     l[1].who = "account";
 }
 
 static void refuse(si_session *s, const limit *l, int rc, unsigned n)
 {
-    const char *what = rc == SI_RL_RATE    ? "rate limit"
-                       : rc == SI_RL_QUOTA ? "daily SMS quota"
-                                           : "limit table";
     char reason[32];
-    snprintf(reason, sizeof reason, "%s_%s", l->who,
-             rc == SI_RL_RATE    ? "rate"
-             : rc == SI_RL_QUOTA ? "quota"
-                                 : "table_full");
+    snprintf(reason, sizeof reason, "%s_%s", l->who, rc == SI_RL_RATE ? "rate" : "table_full");
     si_metrics_refused(&s->ctx->metrics, reason);
-    cm_warn("s%lu: %s: %s %s over its %s (%u/min, %u/day): %u recipient(s) refused, from %s",
-            s->sid, s->id, l->who, l->key + 2, what, l->rate, l->quota, n, s->client_ip);
+    cm_warn("s%lu: %s: %s %s over its %s (%u/min): %u recipient(s) refused, from %s", s->sid, s->id,
+            l->who, l->key + 2, rc == SI_RL_RATE ? "rate limit" : "limit table", l->rate, n,
+            s->client_ip);
     if (rc == SI_RL_RATE)
         si_session_reply(s, 452, "4.7.1", "%s rate limit exceeded, try again later", l->who);
-    else if (rc == SI_RL_QUOTA)
-        si_session_reply(s, 452, "4.7.1", "daily SMS quota of the %s reached", l->who);
     else
         si_session_reply(s, 452, "4.7.1", "too busy to count recipients, try again later");
 }
@@ -73,14 +66,14 @@ int si_antispam_count(si_session *s, unsigned n)
     if (!rl) return 0;
     limits_of(s, l);
     for (int i = 0; i < 2; i++) {
-        int rc = si_ratelimit_check(rl, l[i].key, l[i].rate, l[i].quota, n, now);
+        int rc = si_ratelimit_check(rl, l[i].key, l[i].rate, n, now);
         if (rc != SI_RL_OK) {
             refuse(s, &l[i], rc, n);
             return -1;
         }
     }
     for (int i = 0; i < 2; i++)
-        si_ratelimit_take(rl, l[i].key, l[i].rate, l[i].quota, n, now);
+        si_ratelimit_take(rl, l[i].key, l[i].rate, n, now);
     return 0;
 }
 

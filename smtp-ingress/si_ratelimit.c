@@ -5,13 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define DAY_MS 86400000ull
-
 typedef struct {
     double tokens;
     uint64_t last_ms;
-    uint64_t day;
-    unsigned day_count;
 } entry;
 
 struct si_ratelimit {
@@ -44,7 +40,7 @@ void si_ratelimit_free(si_ratelimit *rl)
     free(rl);
 }
 
-/* Brings an entry up to now: refill, new day. */
+/* Brings an entry up to now: refill. */
 static void refresh(entry *e, unsigned rate, uint64_t now_ms)
 {
     if (now_ms > e->last_ms) {
@@ -52,10 +48,6 @@ static void refresh(entry *e, unsigned rate, uint64_t now_ms)
         e->last_ms = now_ms;
     }
     if (e->tokens > rate) e->tokens = rate;
-    if (e->day != now_ms / DAY_MS) {
-        e->day = now_ms / DAY_MS;
-        e->day_count = 0;
-    }
 }
 
 typedef struct {
@@ -69,8 +61,7 @@ static int sweep_one(const char *key, void *value, void *arg)
 {
     sweep_arg *a = arg;
     entry *e = value;
-    int today = e->day == a->now_ms / DAY_MS && e->day_count > 0;
-    if (!today && a->now_ms >= e->last_ms + 60000) {
+    if (a->now_ms >= e->last_ms + 60000) {
         cm_map_del(a->rl->map, key);
         free(e);
     }
@@ -97,40 +88,34 @@ static entry *get(si_ratelimit *rl, const char *key, unsigned rate, uint64_t now
     }
     e->tokens = rate;
     e->last_ms = now_ms;
-    e->day = now_ms / DAY_MS;
     return e;
 }
 
 /* The key's entry brought up to now, or NULL with *rc: SI_RL_OK when the key has no
  * limit (nothing is tracked), SI_RL_FULL, -ENOMEM. */
-static entry *current(si_ratelimit *rl, const char *key, unsigned rate, unsigned quota,
-                      uint64_t now_ms, int *rc)
+static entry *current(si_ratelimit *rl, const char *key, unsigned rate, uint64_t now_ms, int *rc)
 {
     *rc = SI_RL_OK;
-    entry *e = rate || quota ? get(rl, key, rate, now_ms, rc) : NULL;
+    entry *e = rate ? get(rl, key, rate, now_ms, rc) : NULL;
     if (e) refresh(e, rate, now_ms);
     return e;
 }
 
-int si_ratelimit_check(si_ratelimit *rl, const char *key, unsigned rate, unsigned quota, unsigned n,
+int si_ratelimit_check(si_ratelimit *rl, const char *key, unsigned rate, unsigned n,
                        uint64_t now_ms)
 {
     int rc;
-    entry *e = current(rl, key, rate, quota, now_ms, &rc);
+    entry *e = current(rl, key, rate, now_ms, &rc);
     if (!e) return rc;
-    if (rate && e->tokens < (double)(n < rate ? n : rate)) return SI_RL_RATE;
-    if (quota && (uint64_t)e->day_count + n > quota) return SI_RL_QUOTA;
-    return SI_RL_OK;
+    return e->tokens < (double)(n < rate ? n : rate) ? SI_RL_RATE : SI_RL_OK;
 }
 
-int si_ratelimit_take(si_ratelimit *rl, const char *key, unsigned rate, unsigned quota, unsigned n,
-                      uint64_t now_ms)
+int si_ratelimit_take(si_ratelimit *rl, const char *key, unsigned rate, unsigned n, uint64_t now_ms)
 {
     int rc;
-    entry *e = current(rl, key, rate, quota, now_ms, &rc);
+    entry *e = current(rl, key, rate, now_ms, &rc);
     if (!e) return rc;
-    if (rate) e->tokens -= n;
-    if (quota) e->day_count += n; /* a key without quota is at rest once refilled */
+    e->tokens -= n;
     return SI_RL_OK;
 }
 

@@ -71,7 +71,7 @@ typedef struct {
     char *stop_confirmation;       /* SMS answering a STOP ("" = none), without promotion */
     cm_config_smtp_user *smtp_users;
     size_t n_smtp_users;
-    int rate_limit, daily_quota; /* recipients per minute / per day; -1 = ingress default */
+    int rate_limit, daily_quota; /* recipients per minute / SMS per day; -1 = ingress default */
     double rspamd_threshold;     /* spam score refused above it; < 0 = ingress default */
 } cm_config_account;
 
@@ -103,9 +103,11 @@ typedef struct {
         char *spf, *dkim;
         int auth_check_timeout_ms;
         char *dns_zone_file;
-        /* anti-spam: recipients per minute and per UTC day, per envelope sender and per
-         * account (0 = no limit; an account's own keys override the account ones), the
-         * size of the counters' table, and the optional rspamd content check */
+        /* anti-spam: recipients per minute (counted by each ingress instance) and SMS
+         * per UTC day (the daily quotas: enforced by the router, router/rt_quota.c, for
+         * all ingress instances, durable), per envelope sender and per account (0 = no
+         * limit; an account's own keys override the account ones), the size of the
+         * ingress counters' table, and the optional rspamd content check */
         int sender_rate_limit, sender_daily_quota;
         int account_rate_limit, account_daily_quota;
         int limit_table_size;

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Anti-spam in the real smsgw-ingress: recipient rate limits and daily quotas per
-account and per sender (452 4.7.1 and a warning in the log; LISTE lines counted after
-DATA), and the rspamd content check over HTTP /checkv2 with per-account thresholds,
+"""Anti-spam in the real smsgw-ingress: recipient rate limits per account and per
+sender (452 4.7.1 and a warning in the log), the daily SMS quotas per account and per
+sender that the router enforces behind it (the whole submission refused 452 4.7.1 at
+the end of DATA, LISTE lines included; router/rt_quota.c), and the rspamd content check over HTTP /checkv2 with per-account thresholds,
 rspamd down accepted or refused 451 as configured.
 
 rspamd itself is not started: Debian's rspamd package runs as a system service with
@@ -95,11 +96,14 @@ def test_rates_and_quotas():
         got = transaction(gw, "a@acme.test", [number(i) for i in range(4)])
         assert got == ["250 2.1.5"] * 3 + ["452 4.7.1", "354", "250 2.0.0"], got
         assert transaction(gw, "b@acme.test", [number(9)], data=False) == ["452 4.7.1"]
-        # sender ops@beta.test: 5 recipients a day (ingress.sender_daily_quota)
+        # sender ops@beta.test: 5 SMS a day (ingress.sender_daily_quota), counted by the
+        # router: a submission that would go over is refused whole after DATA
         got = transaction(gw, "ops@beta.test", [number(i) for i in range(3)])
         assert got == ["250 2.1.5"] * 3 + ["354", "250 2.0.0"], got
         got = transaction(gw, "ops@beta.test", [number(i) for i in range(3, 6)])
-        assert got == ["250 2.1.5"] * 2 + ["452 4.7.1", "354", "250 2.0.0"], got
+        assert got == ["250 2.1.5"] * 3 + ["354", "452 4.7.1"], got
+        got = transaction(gw, "ops@beta.test", [number(3), number(4)])  # exactly at 5
+        assert got == ["250 2.1.5"] * 2 + ["354", "250 2.0.0"], got
         got = transaction(gw, "other@beta.test", [number(7)])  # another sender is not counted
         assert got == ["250 2.1.5", "354", "250 2.0.0"], got
         # account gamma: 10 a day over all its senders
@@ -107,18 +111,21 @@ def test_rates_and_quotas():
             got = transaction(gw, "g%d@gamma.test" % i, [number(j) for j in range(3)])
             assert got == ["250 2.1.5"] * 3 + ["354", "250 2.0.0"], got
         got = transaction(gw, "g3@gamma.test", [number(0), number(1)])
-        assert got == ["250 2.1.5", "452 4.7.1", "354", "250 2.0.0"], got
+        assert got == ["250 2.1.5"] * 2 + ["354", "452 4.7.1"], got
         # a LISTE of 12 numbers counts 12: refused after DATA (sender quota 5)
         liste = "\r\n".join("06020304%02d" % i for i in range(12)) + "\r\n\r\n"
         got = transaction(gw, "x@beta.test", ["multi_sms@sms.test"],
                           mail("x@beta.test", ["multi_sms@sms.test"], liste=liste))
         assert got == ["250 2.1.5", "354", "452 4.7.1"], got
-        assert wait_router_count(gw, 8) == 8
+        assert wait_router_count(gw, 10) == 10  # the router decided (or refused) each one
         log = gw.procs["ingress"].text()
-        for line in ("account acme over its rate limit (3/min, 0/day): 1 recipient(s) refused",
-                     "sender ops@beta.test over its daily SMS quota (0/min, 5/day)",
-                     "account gamma over its daily SMS quota (0/min, 10/day): 1 recipient(s)",
-                     "sender x@beta.test over its daily SMS quota (0/min, 5/day): 11 recipient"):
+        line = "account acme over its rate limit (3/min): 1 recipient(s) refused"
+        assert line in log, (line, log)
+        log = gw.procs["router"].text()
+        for line in ("sender ops@beta.test over its daily SMS quota (5/day, 3 used today): "
+                     "3 SMS refused",
+                     "account gamma over its daily SMS quota (10/day, 9 used today): 2 SMS",
+                     "sender x@beta.test over its daily SMS quota (5/day, 0 used today): 12 SMS"):
             assert line in log, (line, log)
 
 

@@ -1,7 +1,7 @@
-/* Unit tests for si_ratelimit (recipient rate per minute and quota per UTC day, in
- * bounded memory) and si_rspamd_score (the top-level score of a /checkv2 answer):
- * scripted timelines with exact expected verdicts, bucket debt for lists larger than
- * the rate, day roll-over, the key table full and swept, and JSON answers with nested
+/* Unit tests for si_ratelimit (recipient rate per minute, in bounded memory) and
+ * si_rspamd_score (the top-level score of a /checkv2 answer): scripted timelines with
+ * exact expected verdicts, bucket debt for lists larger than the rate, the key table
+ * full and swept, and JSON answers with nested
  * "score" members, odd spacing and garbage. */
 #include <math.h>
 #include <setjmp.h>
@@ -24,7 +24,7 @@
 typedef struct {
     uint64_t at_ms;
     const char *key;
-    unsigned rate, quota, n;
+    unsigned rate, n;
     int expect; /* check result; taken when SI_RL_OK */
 } step;
 
@@ -33,9 +33,9 @@ static void play(const step *steps, size_t n, size_t max_keys)
     si_ratelimit *rl = si_ratelimit_create(max_keys);
     for (size_t i = 0; i < n; i++) {
         const step *s = &steps[i];
-        int rc = si_ratelimit_check(rl, s->key, s->rate, s->quota, s->n, s->at_ms);
+        int rc = si_ratelimit_check(rl, s->key, s->rate, s->n, s->at_ms);
         if (rc != s->expect) fail_msg("step %zu: %d, expected %d", i, rc, s->expect);
-        if (rc == SI_RL_OK) si_ratelimit_take(rl, s->key, s->rate, s->quota, s->n, s->at_ms);
+        if (rc == SI_RL_OK) si_ratelimit_take(rl, s->key, s->rate, s->n, s->at_ms);
     }
     si_ratelimit_free(rl);
 }
@@ -44,33 +44,18 @@ static void rate(void **state)
 {
     static const step steps[] = {
         /* 60/min: a burst of 60, then one per second */
-        {T0, "s:a", 60, 0, 30, SI_RL_OK},
-        {T0, "s:a", 60, 0, 30, SI_RL_OK},
-        {T0, "s:a", 60, 0, 1, SI_RL_RATE},
-        {T0 + 999, "s:a", 60, 0, 1, SI_RL_RATE},
-        {T0 + 1000, "s:a", 60, 0, 1, SI_RL_OK},
-        {T0 + 1000, "s:b", 60, 0, 1, SI_RL_OK}, /* keys are independent */
+        {T0, "s:a", 60, 30, SI_RL_OK},
+        {T0, "s:a", 60, 30, SI_RL_OK},
+        {T0, "s:a", 60, 1, SI_RL_RATE},
+        {T0 + 999, "s:a", 60, 1, SI_RL_RATE},
+        {T0 + 1000, "s:a", 60, 1, SI_RL_OK},
+        {T0 + 1000, "s:b", 60, 1, SI_RL_OK}, /* keys are independent */
         /* a list of 150 with a full bucket passes, and leaves a debt of 90 */
-        {T0, "s:c", 60, 0, 150, SI_RL_OK},
-        {T0 + 60000, "s:c", 60, 0, 1, SI_RL_RATE},   /* -30 after a minute */
-        {T0 + 91000, "s:c", 60, 0, 1, SI_RL_OK},     /* +1 after 91 s */
-        {T0 + 91000, "s:c", 60, 0, 150, SI_RL_RATE}, /* needs a full bucket */
-        {T0, "s:off", 0, 0, 100000, SI_RL_OK},
-    };
-    play(steps, N_ELEMS(steps), 100);
-}
-
-static void quota(void **state)
-{
-    static const step steps[] = {
-        {T0, "a:x", 0, 100, 60, SI_RL_OK},
-        {T0 + 1, "a:x", 0, 100, 40, SI_RL_OK},
-        {T0 + 2, "a:x", 0, 100, 1, SI_RL_QUOTA},
-        {T0 + DAY - 1001, "a:x", 0, 100, 1, SI_RL_QUOTA}, /* 23:59:59.999 */
-        {T0 + DAY - 1000, "a:x", 0, 100, 100, SI_RL_OK},  /* next UTC day */
-        {T0 + DAY, "a:x", 0, 100, 1, SI_RL_QUOTA},
-        {T0, "a:y", 10, 100, 101, SI_RL_QUOTA}, /* rate allows a debt, quota does not */
-        {T0, "a:y", 10, 100, 100, SI_RL_OK},
+        {T0, "s:c", 60, 150, SI_RL_OK},
+        {T0 + 60000, "s:c", 60, 1, SI_RL_RATE},   /* -30 after a minute */
+        {T0 + 91000, "s:c", 60, 1, SI_RL_OK},     /* +1 after 91 s */
+        {T0 + 91000, "s:c", 60, 150, SI_RL_RATE}, /* needs a full bucket */
+        {T0, "s:off", 0, 100000, SI_RL_OK},
     };
     play(steps, N_ELEMS(steps), 100);
 }
@@ -78,13 +63,13 @@ static void quota(void **state)
 static void table_bound(void **state)
 {
     static const step steps[] = {
-        {T0, "k1", 10, 0, 1, SI_RL_OK},
-        {T0, "k2", 0, 5, 1, SI_RL_OK},
-        {T0, "k3", 10, 0, 1, SI_RL_FULL},         /* nobody at rest yet */
-        {T0 + 60000, "k3", 10, 0, 1, SI_RL_OK},   /* k1 refilled and dropped */
-        {T0 + 60000, "k4", 10, 0, 1, SI_RL_FULL}, /* k2 counted today, k3 busy */
-        {T0 + DAY, "k4", 10, 0, 1, SI_RL_OK},     /* next day: k2 at rest */
-        {T0, "k5", 0, 0, 1, SI_RL_OK},            /* no limit: never stored */
+        {T0, "k1", 10, 1, SI_RL_OK},
+        {T0 + 30000, "k2", 10, 1, SI_RL_OK},
+        {T0 + 30000, "k3", 10, 1, SI_RL_FULL}, /* nobody at rest yet */
+        {T0 + 60000, "k3", 10, 1, SI_RL_OK},   /* k1 unused for a minute: dropped */
+        {T0 + 60000, "k4", 10, 1, SI_RL_FULL}, /* k2 used 30 s ago, k3 busy */
+        {T0 + 90000, "k4", 10, 1, SI_RL_OK},   /* k2 at rest now */
+        {T0, "k5", 0, 1, SI_RL_OK},            /* no limit: never stored */
     };
     play(steps, N_ELEMS(steps), 2);
 }
@@ -122,7 +107,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rate),
-        cmocka_unit_test(quota),
         cmocka_unit_test(table_bound),
         cmocka_unit_test(rspamd_score),
     };
