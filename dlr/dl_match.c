@@ -123,7 +123,7 @@ int dl_match_find(dl_state *st, MDB_txn *txn, const char *op, const char *id, ui
         if (rc == -ENOENT) continue;
         if (rc < 0) return rc;
         *job = cm_be64_get(b);
-        *part = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
+        *part = cm_be32_get(b + 8);
         return 0;
     }
     return -ENOENT;

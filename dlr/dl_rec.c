@@ -126,31 +126,19 @@ int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out
     return finish(&r);
 }
 
-/* The string at *b (4-byte big-endian length, bytes) within end: its bytes in *s, *len;
- * *b moves past it. -EBADMSG when it overruns. */
-static int peek_str(const uint8_t **b, const uint8_t *end, const char **s, size_t *len)
-{
-    if (end - *b < 4) return -EBADMSG;
-    const uint8_t *q = *b;
-    uint32_t l = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
-    if ((size_t)(end - *b) - 4 < l) return -EBADMSG;
-    *s = (const char *)*b + 4;
-    *len = l;
-    *b += 4 + (size_t)l;
-    return 0;
-}
-
 int dl_mailrec_peek(const void *p, size_t n, uint64_t *next_try_ms, const char **rcpt,
                     size_t *rcpt_len, const char **sub, size_t *sub_len)
 {
-    const uint8_t *b = p, *end = b + n;
-    const char *from;
-    size_t from_len;
+    cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, NULL, 0};
 
-    if (n < 1 + 8 + 4 || b[0] < DL_REC_VERSION_MIN || b[0] > DL_REC_VERSION) return -EBADMSG;
-    *next_try_ms = cm_be64_get(b + 1);
-    b += 1 + 8 + 4; /* version, next_try_ms, tries */
-    if (peek_str(&b, end, &from, &from_len) < 0 || peek_str(&b, end, rcpt, rcpt_len) < 0)
-        return -EBADMSG;
-    return peek_str(&b, end, sub, sub_len);
+    if (check_version(&r) < 0) return -EBADMSG;
+    *next_try_ms = cm_get_u64(&r);
+    (void)cm_get_u32(&r);  /* tries */
+    (void)cm_get_view(&r); /* env_from */
+    cm_bytes to = cm_get_view(&r), s = cm_get_view(&r);
+    *rcpt = (const char *)to.data;
+    *rcpt_len = to.len;
+    *sub = (const char *)s.data;
+    *sub_len = s.len;
+    return r.err ? -EBADMSG : 0;
 }

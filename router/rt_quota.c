@@ -1,5 +1,6 @@
 /* rt_quota: see rt_quota.h. */
 #include "rt_quota.h"
+#include "cm_buf.h"
 #include "cm_store.h"
 
 #include <ctype.h>
@@ -38,8 +39,7 @@ static size_t make_key(int kind, const char *name, uint32_t day, uint8_t *key, s
     key[0] = kind == RT_QUOTA_ACCOUNT ? 'a' : 's';
     key[1] = 0;
     memcpy(key + 2, name, n + 1);
-    for (int i = 0; i < 4; i++)
-        key[n + 3 + (size_t)i] = (uint8_t)(day >> (24 - 8 * i));
+    cm_be32_put(key + n + 3, day);
     return n + 7;
 }
 
@@ -90,10 +90,8 @@ int rt_quota_prune(MDB_txn *txn, MDB_dbi dbi, uint32_t today)
     int n = 0, rc = mdb_cursor_open(txn, dbi, &c);
     if (rc) return cm_store_err(rc);
     for (; (rc = mdb_cursor_get(c, &k, &v, op)) == 0; op = MDB_NEXT) {
-        const uint8_t *p = (const uint8_t *)k.mv_data + k.mv_size - 4;
-        uint32_t day = k.mv_size >= 7 ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-                                            (uint32_t)p[2] << 8 | p[3]
-                                      : 0;
+        const uint8_t *end = (const uint8_t *)k.mv_data + k.mv_size;
+        uint32_t day = k.mv_size >= 7 ? cm_be32_get(end - 4) : 0;
         if (day + 1 >= today) continue;
         if ((rc = mdb_cursor_del(c, 0)) != 0) break;
         n++;

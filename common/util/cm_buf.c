@@ -79,8 +79,20 @@ void cm_put_u8(cm_wbuf *w, uint8_t v)
 
 void cm_put_u32(cm_wbuf *w, uint32_t v)
 {
-    uint8_t b[4] = {v >> 24, v >> 16, v >> 8, v};
+    uint8_t b[4];
+    cm_be32_put(b, v);
     cm_put_raw(w, b, 4);
+}
+
+void cm_be32_put(uint8_t out[4], uint32_t v)
+{
+    for (int i = 3; i >= 0; i--, v >>= 8)
+        out[i] = (uint8_t)v;
+}
+
+uint32_t cm_be32_get(const uint8_t in[4])
+{
+    return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
 }
 
 void cm_be64_put(uint8_t out[8], uint64_t v)
@@ -139,7 +151,7 @@ uint8_t cm_get_u8(cm_rbuf *r)
 uint32_t cm_get_u32(cm_rbuf *r)
 {
     const uint8_t *p = get_raw(r, 4);
-    return p ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] : 0;
+    return p ? cm_be32_get(p) : 0;
 }
 
 uint64_t cm_get_u64(cm_rbuf *r)
@@ -148,21 +160,23 @@ uint64_t cm_get_u64(cm_rbuf *r)
     return p ? cm_be64_get(p) : 0;
 }
 
-cm_bytes cm_get_bytes(cm_rbuf *r)
+cm_bytes cm_get_view(cm_rbuf *r)
 {
-    cm_bytes b = {NULL, 0};
     uint32_t n = cm_get_u32(r);
     const uint8_t *p = get_raw(r, n);
-    uint8_t *d = p ? cm_arena_alloc(r->arena, (size_t)n + 1) : NULL;
+    return p ? (cm_bytes){(uint8_t *)p, n} : (cm_bytes){(uint8_t *)"", 0};
+}
+
+cm_bytes cm_get_bytes(cm_rbuf *r)
+{
+    cm_bytes v = cm_get_view(r);
+    uint8_t *d = r->err ? NULL : cm_arena_alloc(r->arena, v.len + 1); /* zeroed: NUL */
     if (!d) {
         r->err = r->err ? r->err : -ENOMEM;
-        b.data = (uint8_t *)"";
-        return b;
+        return (cm_bytes){(uint8_t *)"", 0};
     }
-    memcpy(d, p, n);
-    b.data = d;
-    b.len = n;
-    return b;
+    memcpy(d, v.data, v.len);
+    return (cm_bytes){d, v.len};
 }
 
 char *cm_get_str(cm_rbuf *r)

@@ -49,10 +49,14 @@ uint8_t cm_get_u8(cm_rbuf *r);
 uint32_t cm_get_u32(cm_rbuf *r);
 uint64_t cm_get_u64(cm_rbuf *r);
 cm_bytes cm_get_bytes(cm_rbuf *r); /* NUL-terminated copy in the arena, NUL not counted */
-char *cm_get_str(cm_rbuf *r);      /* refuses embedded NUL bytes; never NULL ("" on error) */
+/* The same field without a copy: points into the buffer, not NUL-terminated. */
+cm_bytes cm_get_view(cm_rbuf *r);
+char *cm_get_str(cm_rbuf *r); /* refuses embedded NUL bytes; never NULL ("" on error) */
 /* A list count, refused if larger than `max` or than the bytes left could hold. */
 uint32_t cm_get_count(cm_rbuf *r, uint32_t max, size_t min_item_size);
 
+void cm_be32_put(uint8_t out[4], uint32_t v);
+uint32_t cm_be32_get(const uint8_t in[4]);
 void cm_be64_put(uint8_t out[8], uint64_t v);
 uint64_t cm_be64_get(const uint8_t in[8]);
 

@@ -21,7 +21,7 @@ static uint64_t peek_at(const MDB_val *v)
 {
     const uint8_t *p = v->mv_data;
     if (v->mv_size < 6 || p[0] != CM_WIRE_VERSION || p[1] != CM_MSG_ACCEPTED) return 0;
-    uint32_t n = (uint32_t)p[2] << 24 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 8 | p[5];
+    uint32_t n = cm_be32_get(p + 2);
     if (v->mv_size < 6 + (size_t)n + 8) return 0;
     return cm_be64_get(p + 6 + n);
 }
