@@ -18,6 +18,7 @@
 
 #define SCAN_EVERY_MS 1000
 #define CONN_MAX_AGE_S 30L /* reuse a kept connection no longer: below smarthost idle limits */
+#define QUIT_WAIT_S 2L     /* at stop, for the QUIT of each kept connection */
 
 int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
                   const char *kind, const char *mail, size_t len, uint64_t now_ms)
@@ -366,11 +367,14 @@ static void timer_closed(uv_handle_t *h)
     free(h->data);
 }
 
-/* Closes the kept connections (QUIT, each bounded by the response time-out). */
+/* Closes the kept connections: a QUIT each, waiting at most QUIT_WAIT_S for its
+ * answer (with the sending time-out, a hung smarthost could hold the stop for
+ * DL_OUTBOX_PARALLEL times dlr.timeout_s). */
 void dl_outbox_free(dl_outbox *o)
 {
     for (int i = 0; i < DL_OUTBOX_PARALLEL; i++) {
         if (o->jobs[i].used || o->jobs[i].curl == NULL) continue; /* in flight: leave it */
+        curl_easy_setopt(o->jobs[i].curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, QUIT_WAIT_S);
         curl_easy_cleanup(o->jobs[i].curl);
         o->jobs[i].curl = NULL;
     }

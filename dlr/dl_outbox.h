@@ -34,7 +34,8 @@
  * dl_outbox_kick() asks for a scan soon (after a commit that added mails); a timer
  * also scans every second. dl_outbox_stop() stops scanning; the mails in flight
  * finish (their results are committed) before the close callback runs.
- * dl_outbox_free() closes the kept connections (a QUIT each, on the calling thread). */
+ * dl_outbox_free() closes the kept connections (a QUIT each, on the calling thread,
+ * waiting at most 2 s for each answer). */
 #ifndef DL_OUTBOX_H
 #define DL_OUTBOX_H
 
