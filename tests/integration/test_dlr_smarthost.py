@@ -84,7 +84,9 @@ def test_smarthost_permanent_refusal():
                          r"smarthost: .*\(SMTP 550\) \(moved to dead; 1 since start\)" % sub, log), log
         assert "(moved to dead; 2 since start)" in log, log
         assert "(SMTP 550); try" not in log, log  # never deferred
-        assert entries(gw, "dead") == 2 and entries(gw, "outbox") == 0
+        # the log line comes when the refusal is decided, the store has it after the commit
+        wait_until(lambda: entries(gw, "dead") == 2 and entries(gw, "outbox") == 0, 10,
+                   "both mails in dead, none left in the outbox")
         gw.start_sink()  # a working smarthost now: dead mails stay dead
         time.sleep(2.5)
         assert gw.mails() == [] and dlr_log(gw).count("refused for good") == 2
