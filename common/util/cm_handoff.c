@@ -1,6 +1,8 @@
 /* cm_handoff: see cm_handoff.h. A link keeps its outstanding items in a map (by key)
- * and an insertion-ordered list; only the first max_inflight items of the list are
- * ever on the wire, and a timer re-sends those whose ack is overdue. */
+ * and an insertion-ordered list. Items go on the wire in list order: those before
+ * `unsent` have been sent (at most max_inflight of them, counted by `on_wire`), those
+ * from `unsent` on wait for room. An ack or a cancel frees room and sends the next
+ * waiting item (no walk of the list); a timer re-sends the items whose ack is overdue. */
 #include "cm_handoff.h"
 #include "cm_map.h"
 #include "cm_zsock.h"
@@ -14,7 +16,8 @@
 
 typedef struct item {
     struct item *prev, *next;
-    uint64_t sent_ms; /* 0: not on the wire yet */
+    uint64_t sent_ms; /* last (re-)send; 0: the last attempt found no peer */
+    int wired;        /* before `unsent`: counted in on_wire */
     size_t len;
     char *key;
     uint8_t payload[];
@@ -27,6 +30,8 @@ struct cm_link {
     uv_timer_t timer;
     cm_map *items;
     item *head, *tail;
+    item *unsent;     /* first item never put on the wire (NULL: none) */
+    unsigned on_wire; /* items before `unsent` */
 };
 
 struct cm_hub {
@@ -47,24 +52,33 @@ static int send_item(cm_link *l, item *it)
     return rc;
 }
 
-/* (Re-)sends the overdue items among the first max_inflight. */
-static void pump(cm_link *l)
+/* Puts waiting items on the wire while there is room. */
+static void fill(cm_link *l)
 {
-    uint64_t now = uv_now(l->loop);
-    unsigned n = 0;
-    for (item *it = l->head; it && n < l->o.max_inflight; it = it->next, n++) {
-        if (it->sent_ms && now - it->sent_ms < l->o.retry_ms) continue;
-        if (send_item(l, it) == -EAGAIN) break; /* no peer: the timer tries again */
+    while (l->unsent && l->on_wire < l->o.max_inflight) {
+        if (send_item(l, l->unsent) != 0) return; /* no peer: the timer tries again */
+        l->unsent->wired = 1;
+        l->on_wire++;
+        l->unsent = l->unsent->next;
     }
 }
 
+/* Re-sends the overdue items on the wire, then fills the room. */
 static void on_timer(uv_timer_t *t)
 {
-    pump(t->data);
+    cm_link *l = t->data;
+    uint64_t now = uv_now(l->loop);
+    for (item *it = l->head; it && it != l->unsent; it = it->next) {
+        if (it->sent_ms && now - it->sent_ms < l->o.retry_ms) continue;
+        if (send_item(l, it) == -EAGAIN) return; /* no peer: next tick */
+    }
+    fill(l);
 }
 
 static void unlink_item(cm_link *l, item *it)
 {
+    if (it->wired) l->on_wire--;
+    if (l->unsent == it) l->unsent = it->next;
     *(it->prev ? &it->prev->next : &l->head) = it->next;
     *(it->next ? &it->next->prev : &l->tail) = it->prev;
     free(it->key);
@@ -86,7 +100,7 @@ static void link_recv(cm_zsock *z, const cm_frame *f, int n, void *arg)
     if (!it) return; /* duplicate or cancelled */
     unlink_item(l, it);
     if (l->o.ack_cb) l->o.ack_cb(l, key, f[2].data, f[2].len, l->o.arg);
-    pump(l);
+    fill(l);
 }
 
 int cm_link_create(uv_loop_t *loop, void *zctx, const cm_link_opts *opts, cm_link **out)
@@ -148,12 +162,13 @@ int cm_link_send(cm_link *l, const char *key, const void *payload, size_t len)
     memcpy(it->payload, payload, len);
     it->len = len;
     it->sent_ms = 0;
+    it->wired = 0;
     it->next = NULL;
     it->prev = l->tail;
     *(l->tail ? &l->tail->next : &l->head) = it;
     l->tail = it;
-    if (cm_map_size(l->items) <= l->o.max_inflight)
-        send_item(l, it); /* -EAGAIN: the timer tries again */
+    if (!l->unsent) l->unsent = it;
+    fill(l);
     return 0;
 }
 
@@ -162,6 +177,7 @@ int cm_link_cancel(cm_link *l, const char *key)
     item *it = cm_map_del(l->items, key);
     if (!it) return -ENOENT;
     unlink_item(l, it);
+    fill(l);
     return 0;
 }
 

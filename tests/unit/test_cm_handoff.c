@@ -1,6 +1,7 @@
 /* Unit tests of the acknowledged handoff (cm_link / cm_hub on a libuv loop, over an
  * ipc:// endpoint) and of commit-then-ack (cm_commit_ack with cm_store):
- * acks reach the sender once per key; unacknowledged items are re-sent; a receiver
+ * acks reach the sender once per key; at most max_inflight items are on the wire and
+ * each ack or cancel lets the next one go, in order; unacknowledged items are re-sent; a receiver
  * that restarts gets every outstanding item again; one-way messages flow both ways;
  * an ack registered for a batch leaves only when the batch commits. */
 #include "cm_commit_ack.h"
@@ -29,6 +30,7 @@ typedef struct {
     int auto_ack, commit_ack;
     int received, acked, oneway_at_link, oneway_at_hub;
     char last_key[64], last_body[64];
+    char order[64]; /* first letters of the reliable keys received, in order */
     cm_peer last_peer;
 } fixture;
 
@@ -44,6 +46,8 @@ static void hub_item(cm_hub *h, const cm_peer *from, const char *key, const void
     }
     f->received++;
     snprintf(f->last_key, sizeof f->last_key, "%s", key);
+    size_t n = strlen(f->order);
+    if (n + 1 < sizeof f->order) f->order[n] = key[0];
     if (f->auto_ack) cm_hub_ack(h, from, key, "ok", 2);
     if (f->commit_ack) {
         assert_non_null(cm_store_batch_txn(f->store));
@@ -128,6 +132,32 @@ static void acked_once_per_key(void **state)
     assert_string_equal(f->last_body, "ok");
 }
 
+static void inflight_window_moves_on_acks_and_cancels(void **state)
+{
+    fixture *f = *state;
+    cm_link_free(f->link); /* a link that re-sends only after 10 s: every receipt is new */
+    cm_link_opts lo = {.endpoint = f->endpoint,
+                       .retry_ms = 10000,
+                       .max_inflight = 2,
+                       .ack_cb = link_ack,
+                       .arg = f};
+    assert_int_equal(cm_link_create(&f->loop, f->zctx, &lo, &f->link), 0);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(cm_link_send(f->link, (const char[]){(char)('a' + i), 0}, "x", 1), 0);
+    assert_int_equal(run_until(f, &f->received, 2), 2);
+    for (int i = 0; i < 100; i++) /* 100 ms: nothing beyond the two in flight */
+        uv_run(&f->loop, UV_RUN_NOWAIT), usleep(1000);
+    assert_string_equal(f->order, "ab");
+    cm_hub_ack(f->hub, &f->last_peer, "a", "", 0);
+    assert_int_equal(run_until(f, &f->received, 3), 3);
+    assert_string_equal(f->order, "abc");
+    assert_int_equal(cm_link_cancel(f->link, "b"), 0);
+    assert_int_equal(run_until(f, &f->received, 4), 4);
+    assert_string_equal(f->order, "abcd");
+    assert_int_equal(f->acked, 1);
+    assert_int_equal(cm_link_pending(f->link), 3); /* c, d on the wire; e waits */
+}
+
 static void unacked_items_are_resent(void **state)
 {
     fixture *f = *state;
@@ -189,6 +219,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(acked_once_per_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(inflight_window_moves_on_acks_and_cancels, setup, teardown),
         cmocka_unit_test_setup_teardown(unacked_items_are_resent, setup, teardown),
         cmocka_unit_test_setup_teardown(receiver_restart_gets_outstanding, setup, teardown),
         cmocka_unit_test_setup_teardown(oneway_both_ways, setup, teardown),
