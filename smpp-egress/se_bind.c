@@ -562,6 +562,14 @@ int se_bind_window_room(const se_bind *b)
     return b->cfg->window - b->win_used;
 }
 
+int se_bind_readahead(const se_bind *b)
+{
+    if (b->st != SE_BIND_BOUND || b->stopping || b->role == SE_ROLE_RX) return 0;
+    double rate = se_rate_in_force(&b->rate);
+    if (rate <= 0 || rate >= b->cfg->window) return b->cfg->window;
+    return rate < 1 ? 1 : (int)rate;
+}
+
 int se_bind_in_window(const se_bind *b)
 {
     return b->win_used;

@@ -96,6 +96,9 @@ const char *se_bind_name(const se_bind *b);
 int se_bind_room(se_bind *b);
 /* Window room if bound, ignoring the rate (for credit). */
 int se_bind_window_room(const se_bind *b);
+/* Jobs worth holding beyond the window if bound: one window, or one second at the
+ * rate in force when that is less (so that a slow or throttled bind hoards little). */
+int se_bind_readahead(const se_bind *b);
 int se_bind_in_window(const se_bind *b);
 int se_bind_submit(se_bind *b, uint64_t job_id, size_t part, const se_submit *s);
 int se_bind_deliver_resp(se_bind *b, uint64_t conn, uint32_t seq, uint32_t status);

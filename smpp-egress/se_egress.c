@@ -32,7 +32,7 @@ static void credit_compute(se_ctx *ctx, uint32_t *free_slots, uint32_t *up)
     *up = 0;
     for (size_t i = 0; i < ctx->n_binds; i++) {
         if (se_bind_state(ctx->binds[i]) == SE_BIND_BOUND) (*up)++;
-        room += se_bind_window_room(ctx->binds[i]);
+        room += se_bind_window_room(ctx->binds[i]) + se_bind_readahead(ctx->binds[i]);
     }
     room -= (long)se_jobs_held(ctx->jobs);
     *free_slots = ctx->stopping || room < 0 ? 0 : (uint32_t)room;
