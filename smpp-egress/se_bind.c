@@ -1,7 +1,9 @@
 /* se_bind: SMPP client connection and its state machine (see se_bind.h). The socket
  * reads straight into a 64 KiB buffer; whole PDUs are cut from it after the header
- * check and decoded by se_pdu, then dispatched through a table by command id. A 500 ms
- * tick checks the bind / enquire_link / unbind / submit time-outs. */
+ * check and decoded by se_pdu, then dispatched through a table by command id. The
+ * PDUs written during one loop turn go out as one write (an idle handle flushes them
+ * before the loop may sleep; a close flushes first). A 500 ms tick checks the bind /
+ * enquire_link / unbind / submit time-outs. */
 #include "se_bind.h"
 
 #include "cm_log.h"
@@ -18,6 +20,7 @@
 #define BACKOFF_MIN_MS 1000u
 #define BACKOFF_MAX_MS 60000u
 #define TICK_MS 500u
+#define OUT_CHUNK 16384u
 
 typedef struct {
     uint32_t seq; /* 0: free slot */
@@ -27,15 +30,17 @@ typedef struct {
 } win_entry;
 
 typedef struct {
-    uv_tcp_t tcp;
-    se_bind *b;
-} conn;
-
-typedef struct {
     uv_write_t req;
     uv_buf_t buf;
+    size_t len, cap;
     uint8_t data[];
 } wreq;
+
+typedef struct {
+    uv_tcp_t tcp;
+    se_bind *b;
+    wreq *out; /* PDUs written this loop turn, not yet handed to libuv (NULL: none) */
+} conn;
 
 struct se_bind {
     uv_loop_t *loop;
@@ -52,6 +57,7 @@ struct se_bind {
     conn *c;      /* current connection, NULL when none */
     uint64_t gen; /* connection generation */
     uv_timer_t retry_timer, tick_timer, rate_timer;
+    uv_idle_t flush_idle; /* runs while the connection has PDUs to flush */
     uint32_t seq, bind_seq, el_seq, unbind_seq;
     uint64_t state_ms, el_sent_ms;
     se_rate rate;                /* token bucket and adaptive limit */
@@ -152,6 +158,39 @@ static void return_window(se_bind *b)
     free(copy);
 }
 
+__attribute__((format(printf, 2, 3))) static void se_bind_close(se_bind *b, const char *fmt, ...);
+
+static void on_written(uv_write_t *req, int status)
+{
+    conn *c = req->handle->data;
+    free(req);
+    if (status < 0 && status != UV_ECANCELED && c->b->c == c)
+        se_bind_close(c->b, "write: %s", uv_strerror(status));
+}
+
+/* Hands the PDUs of this loop turn to libuv (which writes at once when nothing is
+ * queued, so a reply flushed just before a close still leaves: libuv cancels only what
+ * is still queued). */
+static int flush_out(se_bind *b)
+{
+    conn *c = b->c;
+    uv_idle_stop(&b->flush_idle);
+    if (!c || !c->out) return 0;
+    wreq *w = c->out;
+    c->out = NULL;
+    w->buf = uv_buf_init((char *)w->data, (unsigned)w->len);
+    int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &w->buf, 1, on_written);
+    if (rc < 0) free(w);
+    return rc;
+}
+
+static void on_flush_idle(uv_idle_t *h)
+{
+    se_bind *b = h->data;
+    int rc = flush_out(b);
+    if (rc < 0) se_bind_close(b, "write: %s", uv_strerror(rc));
+}
+
 /* The one function that tears a connection down. */
 __attribute__((format(printf, 2, 3))) static void se_bind_close(se_bind *b, const char *fmt, ...)
 {
@@ -160,6 +199,7 @@ __attribute__((format(printf, 2, 3))) static void se_bind_close(se_bind *b, cons
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
+    flush_out(b); /* what was written before the close still leaves */
     conn *c = b->c;
     if (!c) return;
     b->c = NULL;
@@ -171,29 +211,29 @@ __attribute__((format(printf, 2, 3))) static void se_bind_close(se_bind *b, cons
     return_window(b);
 }
 
-static void on_written(uv_write_t *req, int status)
-{
-    conn *c = req->handle->data;
-    free(req);
-    if (status < 0 && status != UV_ECANCELED && c->b->c == c)
-        se_bind_close(c->b, "write: %s", uv_strerror(status));
-}
-
-/* uv_write writes at once when nothing is queued, so a reply written just before a
- * close still leaves (libuv cancels only what is still queued). */
+/* Appends a PDU to this loop turn's output (flushed first when full). */
 static int send_pdu(se_bind *b, const uint8_t *pdu, size_t len)
 {
     if (!b->c) return -ESTALE;
-    wreq *w = malloc(sizeof *w + len);
-    if (!w) return -ENOMEM;
-    memcpy(w->data, pdu, len);
-    w->buf = uv_buf_init((char *)w->data, (unsigned)len);
-    int rc = uv_write(&w->req, (uv_stream_t *)&b->c->tcp, &w->buf, 1, on_written);
-    if (rc < 0) {
-        free(w);
-        se_bind_close(b, "write: %s", uv_strerror(rc));
-        return -EIO;
+    wreq *w = b->c->out;
+    if (w && w->len + len > w->cap) {
+        int rc = flush_out(b);
+        if (rc < 0) {
+            se_bind_close(b, "write: %s", uv_strerror(rc));
+            return -EIO;
+        }
+        w = NULL;
     }
+    if (!w) {
+        size_t cap = len > OUT_CHUNK ? len : OUT_CHUNK;
+        if (!(w = malloc(sizeof *w + cap))) return -ENOMEM;
+        w->len = 0;
+        w->cap = cap;
+        b->c->out = w;
+        uv_idle_start(&b->flush_idle, on_flush_idle);
+    }
+    memcpy(w->data + w->len, pdu, len);
+    w->len += len;
     return 0;
 }
 
@@ -653,7 +693,9 @@ int se_bind_create(uv_loop_t *loop, const cm_config_operator *op, const cm_confi
         uv_timer_init(loop, timers[i]);
         timers[i]->data = b;
     }
-    b->open_handles = 3;
+    uv_idle_init(loop, &b->flush_idle);
+    b->flush_idle.data = b;
+    b->open_handles = 4;
     b->gai.data = b;
     *out = b;
     return 0;
@@ -706,6 +748,7 @@ void se_bind_free(se_bind *b)
     uv_close((uv_handle_t *)&b->retry_timer, free_after_close);
     uv_close((uv_handle_t *)&b->tick_timer, free_after_close);
     uv_close((uv_handle_t *)&b->rate_timer, free_after_close);
+    uv_close((uv_handle_t *)&b->flush_idle, free_after_close);
 }
 
 enum se_bind_state se_bind_state(const se_bind *b)
