@@ -79,22 +79,26 @@ static int recv_message(void *sock, zmq_msg_t *msgs, int *truncated)
     return n;
 }
 
+/* Reads until libzmq says EAGAIN (which also processes its commands, as a ZMQ_EVENTS
+ * reading would: the socket is then known empty and every later arrival signals
+ * ZMQ_FD), or until a batch has been read (the socket stays stale: the prepare looks
+ * again). A message costs no system call; the empty read at the end costs two. */
 static void on_check(uv_check_t *h)
 {
     cm_zsock *z = h->data;
     for (int i = 0; i < CM_ZSOCK_BATCH && z->stale; i++) {
-        if (!zsock_readable(z)) {
-            z->stale = 0;
-            break;
-        }
         zmq_msg_t msgs[CM_ZSOCK_MAX_FRAMES];
         cm_frame frames[CM_ZSOCK_MAX_FRAMES];
         int truncated, n = recv_message(z->sock, msgs, &truncated);
+        if (n == 0) {
+            z->stale = 0;
+            break;
+        }
         for (int f = 0; f < n; f++) {
             frames[f].data = zmq_msg_data(&msgs[f]);
             frames[f].len = zmq_msg_size(&msgs[f]);
         }
-        if (n > 0 && !truncated) z->cb(z, frames, n, z->arg);
+        if (!truncated) z->cb(z, frames, n, z->arg);
         for (int f = 0; f < n; f++)
             zmq_msg_close(&msgs[f]);
     }
