@@ -25,6 +25,7 @@
 #include <uv.h>
 
 #define SS_DLR_MAX_HELD 100000
+#define SS_DLR_RETRY_MS 1000 /* a receipt refused by the ESME is offered again after this */
 
 struct ss_dlr {
     struct ss_dlr *next;
@@ -37,6 +38,7 @@ struct ss_dlr {
     time_t submit_time;
     bool failed; /* UNDELIV, message_state 5, instead of DELIVRD, 2 */
     char text[24];
+    uint32_t seq; /* the deliver_sm that carried it, while its answer is awaited */
 };
 
 typedef int (*ss_dlr_send_fn)(void *ctx, const struct ss_dlr *d);

@@ -14,12 +14,15 @@ static const char usage[] =
     "  --listen HOST:PORT   numeric address to listen on (default 127.0.0.1:2775;\n"
     "                       port 0 picks a free port, see the READY line)\n"
     "  --system-id, --password  credentials binds must present (default: accept any)\n"
-    "  --dlr-delay-ms MS    delay before the delivery receipt (default 1000)\n"
+    "  --dlr-delay-ms MS    delay before the delivery receipt (default 1000); a receipt\n"
+    "                       the ESME refuses (deliver_sm_resp error) or leaves\n"
+    "                       unanswered when its session ends is sent again 1 s later\n"
     "  --fail-prefix DIGITS destinations starting with DIGITS get stat:UNDELIV\n"
     "                       (repeatable, up to 16)\n"
     "  --log FILE           append every event line to FILE as well\n"
     "  --quiet              no per-SMS and per-receipt lines on stdout\n"
-    "  --stats-ms MS        every MS ms, a line STATS submits=N receipts=N sessions=N\n";
+    "  --stats-ms MS        every MS ms, a line STATS submits=N receipts=N sessions=N\n"
+    "                       (receipts: deliver_sm sent, re-sent ones included)\n";
 
 /* "127.0.0.1:2775", "[::1]:2775" → host, port. */
 static int parse_listen(struct ss_opts *o, const char *arg)

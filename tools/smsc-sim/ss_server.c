@@ -84,9 +84,11 @@ int ss_server_start(struct ss_server *srv, uv_loop_t *loop, const struct ss_opts
     srv->next_message_id = (uint32_t)time(NULL) * 2654435761u ^ (uint32_t)getpid() << 16;
     rc = ss_dlr_queue_init(&srv->dlrs, loop, opts->dlr_delay_ms, ss_submit_send_receipt, srv);
     if (rc < 0) return rc;
-    rc = listen_on(srv, port);
+    rc = ss_dlr_queue_init(&srv->retries, loop, SS_DLR_RETRY_MS, ss_submit_send_receipt, srv);
+    if (rc == 0) rc = listen_on(srv, port);
     if (rc < 0) {
         ss_dlr_queue_close(&srv->dlrs);
+        ss_dlr_queue_close(&srv->retries);
         return rc;
     }
     uv_timer_init(loop, &srv->stats_timer);
@@ -107,10 +109,11 @@ void ss_server_stop(struct ss_server *srv)
         next = s->next;
         ss_session_close(s, "shutdown", false);
     }
-    if (srv->dlrs.n_waiting || srv->dlrs.n_held)
-        ss_log_line(srv->log, SS_LOG_EVENT, "STOP receipts_dropped=%zu",
-                    srv->dlrs.n_waiting + srv->dlrs.n_held);
+    size_t left =
+        srv->dlrs.n_waiting + srv->dlrs.n_held + srv->retries.n_waiting + srv->retries.n_held;
+    if (left) ss_log_line(srv->log, SS_LOG_EVENT, "STOP receipts_dropped=%zu", left);
     ss_dlr_queue_close(&srv->dlrs);
+    ss_dlr_queue_close(&srv->retries);
     ss_log_line(srv->log, SS_LOG_EVENT, "STOP sessions=%llu submits=%llu receipts=%llu",
                 (unsigned long long)srv->n_sessions, (unsigned long long)srv->n_submits,
                 (unsigned long long)srv->n_receipts);
@@ -148,4 +151,5 @@ struct ss_session *ss_server_receiver(struct ss_server *srv, const char *system_
 void ss_server_receiver_bound(struct ss_server *srv, const char *system_id)
 {
     ss_dlr_queue_release(&srv->dlrs, system_id);
+    ss_dlr_queue_release(&srv->retries, system_id);
 }

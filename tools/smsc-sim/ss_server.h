@@ -4,7 +4,8 @@
  * ss_server_start() binds and listens on opts->listen_host:listen_port (borrowing opts
  * and log for the server's life) and writes the actual port to *port; returns a negative
  * libuv/errno code on failure, with nothing left open but the handles it closes itself.
- * ss_server_stop() closes the listener, every session and the receipt queue; the loop
+ * ss_server_stop() closes the listener, every session and the receipt queues (receipts
+ * due, and receipts to send again: refused by the ESME or unanswered); the loop
  * then ends by itself. With opts->stats_ms, a "STATS submits=N receipts=N sessions=N" line
  * (counts since the start) is logged every stats_ms. Sessions link/unlink themselves
  * (ss_session.c); the server only walks the list. ss_server_receiver() returns a borrowed session
@@ -34,6 +35,7 @@ struct ss_server {
     uint64_t next_session_id;
     uint32_t next_message_id;
     struct ss_dlr_queue dlrs;
+    struct ss_dlr_queue retries; /* receipts refused by the ESME or left unanswered */
     uint64_t n_submits, n_receipts, n_sessions;
     uv_timer_t stats_timer; /* --stats-ms: STATS lines */
     bool stopping;

@@ -58,10 +58,47 @@ uint32_t ss_session_next_seq(struct ss_session *s)
 
 /* ---- lifetime ---------------------------------------------------------------------- */
 
+/* Unlinks the awaiting receipt answered by deliver_sm_resp `seq` (answers come in
+ * order, so it is at or near the head); NULL if none. */
+static struct ss_dlr *take_awaiting(struct ss_session *s, uint32_t seq)
+{
+    struct ss_dlr **pp = &s->awaiting, *prev = NULL;
+
+    for (; *pp && (*pp)->seq != seq; prev = *pp, pp = &(*pp)->next)
+        ;
+    struct ss_dlr *d = *pp;
+    if (!d) return NULL;
+    *pp = d->next;
+    if (s->awaiting_tail == d) s->awaiting_tail = prev;
+    s->n_awaiting--;
+    return d;
+}
+
+void ss_session_receipt_sent(struct ss_session *s, const struct ss_dlr *d)
+{
+    struct ss_dlr *c = malloc(sizeof *c);
+
+    if (!c) return;
+    *c = *d;
+    c->next = NULL;
+    *(s->awaiting_tail ? &s->awaiting_tail->next : &s->awaiting) = c;
+    s->awaiting_tail = c;
+    if (++s->n_awaiting > SS_DLR_MAX_HELD) free(take_awaiting(s, s->awaiting->seq));
+}
+
+static void retry_receipt(struct ss_session *s, struct ss_dlr *d)
+{
+    if (!s->srv->stopping && ss_dlr_queue_push(&s->srv->retries, d) < 0)
+        ss_log_line(s->srv->log, SS_LOG_WARN, "WARN receipt for %s dropped: out of memory",
+                    d->msg_id);
+    free(d);
+}
+
 static void on_closed(uv_handle_t *h)
 {
     struct ss_session *s = h->data;
-
+    while (s->awaiting) /* unanswered: offered again, on this system_id's next receiver */
+        retry_receipt(s, take_awaiting(s, s->awaiting->seq));
     if (s->prev)
         s->prev->next = s->next;
     else
@@ -281,6 +318,21 @@ static void on_response(struct ss_session *s, struct ss_pdu_view *v)
                     v->status);
 }
 
+static void on_deliver_resp(struct ss_session *s, struct ss_pdu_view *v)
+{
+    struct ss_dlr *d = take_awaiting(s, v->seq);
+
+    on_response(s, v);
+    if (!d) return;
+    if (v->status == ESME_ROK) {
+        free(d);
+        return;
+    }
+    ss_log_line(s->srv->log, SS_LOG_EVENT, "RETRY receipt id=%s in %u ms", d->msg_id,
+                SS_DLR_RETRY_MS);
+    retry_receipt(s, d);
+}
+
 typedef void (*handler_fn)(struct ss_session *s, struct ss_pdu_view *v);
 
 static const struct {
@@ -290,7 +342,7 @@ static const struct {
     {BIND_TRANSMITTER, on_bind},      {BIND_RECEIVER, on_bind},
     {BIND_TRANSCEIVER, on_bind},      {SUBMIT_SM, on_submit},
     {ENQUIRE_LINK, on_enquire_link},  {UNBIND, on_unbind},
-    {UNBIND_RESP, on_unbind_resp},    {DELIVER_SM_RESP, on_response},
+    {UNBIND_RESP, on_unbind_resp},    {DELIVER_SM_RESP, on_deliver_resp},
     {ENQUIRE_LINK_RESP, on_response}, {GENERIC_NACK, on_response},
 };
 

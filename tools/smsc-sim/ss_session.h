@@ -38,8 +38,10 @@ struct ss_session {
     char system_id[16];
     uint8_t *in; /* received bytes not yet dispatched */
     size_t in_len, in_cap;
-    uint32_t next_seq; /* for PDUs we originate (deliver_sm) */
-    bool paused;       /* reading stopped while the peer does not read our writes */
+    uint32_t next_seq;                       /* for PDUs we originate (deliver_sm) */
+    struct ss_dlr *awaiting, *awaiting_tail; /* receipts sent, deliver_sm_resp not yet in */
+    size_t n_awaiting;
+    bool paused; /* reading stopped while the peer does not read our writes */
 };
 
 int ss_session_accept(struct ss_server *srv);
@@ -48,6 +50,11 @@ int ss_session_send(struct ss_session *s, const uint8_t *data, size_t len);
  * non-graceful call on a session still flushing closes it at once. */
 void ss_session_close(struct ss_session *s, const char *reason, bool graceful);
 uint32_t ss_session_next_seq(struct ss_session *s);
+/* A receipt just sent in deliver_sm d->seq: a copy waits for its deliver_sm_resp. An
+ * error answer (the ESME could not take it now) or a session that ends first sends it
+ * again through the server's retry queue, as an SMSC does. At most SS_DLR_MAX_HELD
+ * wait per session (the oldest are forgotten). */
+void ss_session_receipt_sent(struct ss_session *s, const struct ss_dlr *d);
 bool ss_session_can_submit(const struct ss_session *s);
 bool ss_session_can_receive(const struct ss_session *s);
 

@@ -222,6 +222,9 @@ int ss_submit_send_receipt(void *ctx, const struct ss_dlr *d)
         return -EINVAL;
     }
     ss_session_send(s, out, len);
+    struct ss_dlr sent = *d;
+    sent.seq = p.sequence_number;
+    ss_session_receipt_sent(s, &sent);
     srv->n_receipts++;
     ss_text_token(d->src, to, sizeof to);
     ss_log_line(srv->log, SS_LOG_TRAFFIC, "DLR id=%s sess=%llu to=%s stat=%s seq=%u", d->msg_id,
