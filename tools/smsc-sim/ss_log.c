@@ -51,12 +51,18 @@ static void emit(FILE *f, const char *stamp, const char *text)
     fflush(f);
 }
 
+bool ss_log_wants(const struct ss_log *l, enum ss_log_kind kind)
+{
+    return kind != SS_LOG_TRAFFIC || !l->quiet || l->file != NULL;
+}
+
 void ss_log_line(struct ss_log *l, enum ss_log_kind kind, const char *fmt, ...)
 {
     char stamp[32];
     char text[8192];
     va_list ap;
 
+    if (!ss_log_wants(l, kind)) return;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);

@@ -31,6 +31,9 @@ void ss_log_close(struct ss_log *l);
 __attribute__((format(printf, 3, 4)))
 #endif
 void ss_log_line(struct ss_log *l, enum ss_log_kind kind, const char *fmt, ...);
+/* Whether a line of this kind goes anywhere (a quiet run without --log drops the
+ * per-SMS lines: callers skip building them). */
+bool ss_log_wants(const struct ss_log *l, enum ss_log_kind kind);
 
 /* Writes "YYYY-mm-ddTHH:MM:SS.mmmZ" (24 chars + NUL) for the current time. */
 void ss_log_timestamp(char out[32]);

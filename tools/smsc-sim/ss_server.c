@@ -93,6 +93,8 @@ int ss_server_start(struct ss_server *srv, uv_loop_t *loop, const struct ss_opts
     }
     uv_timer_init(loop, &srv->stats_timer);
     srv->stats_timer.data = srv;
+    uv_idle_init(loop, &srv->flush_idle);
+    srv->flush_idle.data = srv;
     if (opts->stats_ms) uv_timer_start(&srv->stats_timer, on_stats, opts->stats_ms, opts->stats_ms);
     return 0;
 }
@@ -105,6 +107,7 @@ void ss_server_stop(struct ss_server *srv)
     srv->stopping = true;
     uv_close((uv_handle_t *)&srv->listener, NULL);
     uv_close((uv_handle_t *)&srv->stats_timer, NULL);
+    uv_close((uv_handle_t *)&srv->flush_idle, NULL);
     for (s = srv->sessions; s; s = next) {
         next = s->next;
         ss_session_close(s, "shutdown", false);
@@ -146,6 +149,23 @@ struct ss_session *ss_server_receiver(struct ss_server *srv, const char *system_
         if (!found) found = s;
     }
     return found;
+}
+
+static void on_flush_idle(uv_idle_t *h)
+{
+    struct ss_server *srv = h->data;
+    struct ss_session *s, *next;
+
+    uv_idle_stop(h);
+    for (s = srv->sessions; s; s = next) {
+        next = s->next;
+        ss_session_flush(s);
+    }
+}
+
+void ss_server_wants_flush(struct ss_server *srv)
+{
+    if (!srv->stopping) uv_idle_start(&srv->flush_idle, on_flush_idle);
 }
 
 void ss_server_receiver_bound(struct ss_server *srv, const char *system_id)

@@ -38,6 +38,7 @@ struct ss_server {
     struct ss_dlr_queue retries; /* receipts refused by the ESME or left unanswered */
     uint64_t n_submits, n_receipts, n_sessions;
     uv_timer_t stats_timer; /* --stats-ms: STATS lines */
+    uv_idle_t flush_idle;   /* runs while a session has output to flush */
     bool stopping;
 };
 
@@ -50,6 +51,8 @@ void ss_server_message_id(struct ss_server *srv, char out[16]);
 bool ss_server_dest_fails(const struct ss_server *srv, const char *dst);
 struct ss_session *ss_server_receiver(struct ss_server *srv, const char *system_id,
                                       uint64_t prefer);
+/* A session has output: flush every session before the loop sleeps. */
+void ss_server_wants_flush(struct ss_server *srv);
 /* A session just bound as receiver or transceiver: offer it the held receipts. */
 void ss_server_receiver_bound(struct ss_server *srv, const char *system_id);
 

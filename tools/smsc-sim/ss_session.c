@@ -17,9 +17,11 @@
 
 struct write_req {
     uv_write_t req;
-    size_t len;
+    size_t len, cap;
     uint8_t data[];
 };
+
+#define OUT_CHUNK 16384u
 
 static const char *state_name(enum ss_state st)
 {
@@ -105,7 +107,26 @@ static void on_closed(uv_handle_t *h)
         s->srv->sessions = s->next;
     if (s->next) s->next->prev = s->prev;
     free(s->in);
+    free(s->out);
     free(s);
+}
+
+static void on_written(uv_write_t *req, int status);
+
+/* Hands the PDUs sent since the last flush to libuv, which writes at once when nothing
+ * is queued (so a reply flushed just before a close still leaves). */
+static int write_out(struct ss_session *s)
+{
+    struct write_req *w = s->out;
+    uv_buf_t buf;
+    int rc;
+
+    if (!w) return 0;
+    s->out = NULL;
+    buf = uv_buf_init((char *)w->data, (unsigned)w->len);
+    rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &buf, 1, on_written);
+    if (rc < 0) free(w);
+    return rc;
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status)
@@ -126,6 +147,7 @@ void ss_session_close(struct ss_session *s, const char *reason, bool graceful)
             uv_close((uv_handle_t *)&s->tcp, on_closed);
         return;
     }
+    write_out(s); /* what was sent before the close still leaves */
     enter_state(s, SS_CLOSING, reason);
     uv_read_stop((uv_stream_t *)&s->tcp);
     if (graceful && (req = malloc(sizeof *req)) != NULL) {
@@ -151,24 +173,35 @@ static void on_written(uv_write_t *req, int status)
     if (s->paused && s->tcp.write_queue_size < RESUME_BELOW) resume_reading(s);
 }
 
+int ss_session_flush(struct ss_session *s)
+{
+    int rc = write_out(s);
+
+    if (rc < 0) ss_session_close(s, uv_strerror(rc), false);
+    return rc;
+}
+
 int ss_session_send(struct ss_session *s, const uint8_t *data, size_t len)
 {
-    struct write_req *w;
-    uv_buf_t buf;
+    struct write_req *w = s->out;
     int rc;
 
     if (s->state == SS_CLOSING && uv_is_closing((uv_handle_t *)&s->tcp)) return -ENOTCONN;
-    w = malloc(sizeof *w + len);
-    if (!w) return -ENOMEM;
-    memcpy(w->data, data, len);
-    w->len = len;
-    buf = uv_buf_init((char *)w->data, (unsigned)len);
-    rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &buf, 1, on_written);
-    if (rc < 0) {
-        free(w);
-        ss_session_close(s, uv_strerror(rc), false);
+    if (w && w->len + len > w->cap) {
+        if ((rc = ss_session_flush(s)) < 0) return rc;
+        w = NULL;
     }
-    return rc;
+    if (!w) {
+        size_t cap = len > OUT_CHUNK ? len : OUT_CHUNK;
+        if (!(w = malloc(sizeof *w + cap))) return -ENOMEM;
+        w->len = 0;
+        w->cap = cap;
+        s->out = w;
+        ss_server_wants_flush(s->srv);
+    }
+    memcpy(w->data + w->len, data, len);
+    w->len += len;
+    return 0;
 }
 
 static void send_header_only(struct ss_session *s, uint32_t cmd, uint32_t status, uint32_t seq)
@@ -328,7 +361,7 @@ static void on_deliver_resp(struct ss_session *s, struct ss_pdu_view *v)
         free(d);
         return;
     }
-    ss_log_line(s->srv->log, SS_LOG_EVENT, "RETRY receipt id=%s in %u ms", d->msg_id,
+    ss_log_line(s->srv->log, SS_LOG_TRAFFIC, "RETRY receipt id=%s in %u ms", d->msg_id,
                 SS_DLR_RETRY_MS);
     retry_receipt(s, d);
 }
@@ -423,6 +456,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
     }
     s->in_len += (size_t)n;
     consume(s);
+    if (s->state != SS_CLOSING && ss_session_flush(s) < 0) return;
     if (s->state != SS_CLOSING && s->tcp.write_queue_size > PAUSE_ABOVE) {
         uv_read_stop(st);
         s->paused = true;

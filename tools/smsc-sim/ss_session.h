@@ -39,13 +39,19 @@ struct ss_session {
     uint8_t *in; /* received bytes not yet dispatched */
     size_t in_len, in_cap;
     uint32_t next_seq;                       /* for PDUs we originate (deliver_sm) */
+    struct write_req *out;                   /* PDUs sent since the last flush, in one buffer */
     struct ss_dlr *awaiting, *awaiting_tail; /* receipts sent, deliver_sm_resp not yet in */
     size_t n_awaiting;
     bool paused; /* reading stopped while the peer does not read our writes */
 };
 
 int ss_session_accept(struct ss_server *srv);
+/* Appends to the session's output, which leaves in one write at the next flush: the
+ * end of the read that produced it, the server's idle handle (before the loop sleeps),
+ * or a close. */
 int ss_session_send(struct ss_session *s, const uint8_t *data, size_t len);
+/* Writes the pending output now; on error the session closes itself. */
+int ss_session_flush(struct ss_session *s);
 /* Graceful: flush queued writes first (after unbind_resp). Safe to call again; a
  * non-graceful call on a session still flushing closes it at once. */
 void ss_session_close(struct ss_session *s, const char *reason, bool graceful);

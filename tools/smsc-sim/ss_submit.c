@@ -87,6 +87,7 @@ static void log_sms(struct ss_session *s, const struct sms *m, const char *msg_i
     char quoted[8192], from[96], to[96], sys[72];
     char part[80] = "";
 
+    if (!ss_log_wants(s->srv->log, SS_LOG_TRAFFIC)) return;
     ss_text_quote(m->text, quoted, sizeof quoted);
     ss_text_token((const char *)m->pdu->source_addr, from, sizeof from);
     ss_text_token((const char *)m->pdu->destination_addr, to, sizeof to);
@@ -226,9 +227,11 @@ int ss_submit_send_receipt(void *ctx, const struct ss_dlr *d)
     sent.seq = p.sequence_number;
     ss_session_receipt_sent(s, &sent);
     srv->n_receipts++;
-    ss_text_token(d->src, to, sizeof to);
-    ss_log_line(srv->log, SS_LOG_TRAFFIC, "DLR id=%s sess=%llu to=%s stat=%s seq=%u", d->msg_id,
-                (unsigned long long)s->id, to, d->failed ? "UNDELIV" : "DELIVRD",
-                p.sequence_number);
+    if (ss_log_wants(srv->log, SS_LOG_TRAFFIC)) {
+        ss_text_token(d->src, to, sizeof to);
+        ss_log_line(srv->log, SS_LOG_TRAFFIC, "DLR id=%s sess=%llu to=%s stat=%s seq=%u", d->msg_id,
+                    (unsigned long long)s->id, to, d->failed ? "UNDELIV" : "DELIVRD",
+                    p.sequence_number);
+    }
     return 0;
 }
