@@ -35,6 +35,10 @@ struct se_ctx {
     uint64_t dlv_waiting[SE_LINKS]; /* entries of dlv_pending sent to router, to dlr */
     se_metrics metrics;             /* se_metrics_start(); all NULL when off */
     uint64_t dlv_counter, received;
+    uint64_t dlr_acked_ms;    /* last ack from dlr (se_deliver_backlog) */
+    int receipts_paused;      /* submits paused: dlr behind on receipts */
+    uint64_t pauses, refused; /* since the last warning about them */
+    uint64_t pause_warned_ms, refuse_warned_ms;
     unsigned ref; /* rolling concatenation reference */
     int pumping, pump_again;
     uint32_t credit_free, credit_up; /* last CREDIT sent */
@@ -63,6 +67,8 @@ void se_dispatch_job_name(uint64_t job_id, char *buf, size_t size, void *arg);
 /* se_deliver.c */
 void se_deliver_in(se_bind *b, uint64_t conn, const se_pdu *p, void *arg); /* deliver_cb */
 void se_deliver_acked(se_ctx *ctx, const char *key);
+/* Whether submits must wait for dlr to catch up on receipts (se_deliver_backlog). */
+int se_deliver_paused(se_ctx *ctx);
 void se_deliver_free_all(se_ctx *ctx);
 
 #endif

@@ -2,7 +2,9 @@
  * or the router; deliver_sm_resp only once the receiver acknowledged (committed) it,
  * on the same connection: if it dropped meanwhile, nothing is answered and the SMSC
  * delivers again. A deliver_sm that cannot be queued (too many waiting, no memory) is
- * answered ESME_RX_T_APPN so that the SMSC retries later. */
+ * answered ESME_RX_T_APPN so that the SMSC retries later (one warning every
+ * WARN_EVERY_MS says how many). Submits pause while dlr is behind on receipts
+ * (se_deliver_backlog, see se_deliver.h). */
 #include "se_deliver.h"
 
 #include "cm_log.h"
@@ -15,6 +17,10 @@
 #include <string.h>
 
 #define ESME_RX_T_APPN 0x64
+#define WARN_EVERY_MS 60000u
+
+_Static_assert(SE_DLV_RESUME_AT < SE_DLV_SLOW_AT && SE_DLV_SLOW_AT < SE_DLV_PENDING_MAX,
+               "receipt marks out of order");
 
 struct se_dlv_wait {
     se_bind *b;
@@ -54,6 +60,42 @@ void se_deliver_build(const se_pdu *p, const char *operator_name, uint64_t now_m
     m->network_error = out->net_err;
 }
 
+int se_deliver_backlog(int paused, uint64_t waiting, uint64_t dlr_acked_ms, uint64_t now_ms)
+{
+    int alive = dlr_acked_ms != 0 && now_ms - dlr_acked_ms < SE_DLV_ALIVE_MS;
+    if (!alive) return 0;
+    return paused ? waiting > SE_DLV_RESUME_AT : waiting >= SE_DLV_SLOW_AT;
+}
+
+int se_deliver_paused(se_ctx *ctx)
+{
+    uint64_t now = uv_now(ctx->loop);
+    int was = ctx->receipts_paused;
+    uint64_t waiting = ctx->dlv_waiting[SE_LINK_DLR];
+    ctx->receipts_paused = se_deliver_backlog(was, waiting, ctx->dlr_acked_ms, now);
+    if (ctx->receipts_paused && !was && ++ctx->pauses &&
+        (!ctx->pause_warned_ms || now - ctx->pause_warned_ms >= WARN_EVERY_MS)) {
+        cm_info("%" PRIu64 " receipts waiting for dlr: submits pause until %d are left (%" PRIu64
+                " pause(s) since the last such line)",
+                waiting, SE_DLV_RESUME_AT, ctx->pauses);
+        ctx->pause_warned_ms = now;
+        ctx->pauses = 0;
+    }
+    return ctx->receipts_paused;
+}
+
+static void refused(se_ctx *ctx, se_bind *b, uint32_t seq, int rc)
+{
+    uint64_t now = uv_now(ctx->loop);
+    ctx->refused++;
+    if (ctx->refuse_warned_ms && now - ctx->refuse_warned_ms < WARN_EVERY_MS) return;
+    cm_warn("deliver_sm seq %u from %s: cannot queue (%s): answered ESME_RX_T_APPN (%" PRIu64
+            " refused since the last such warning)",
+            seq, se_bind_name(b), strerror(-rc), ctx->refused);
+    ctx->refuse_warned_ms = now;
+    ctx->refused = 0;
+}
+
 /* Queues the DELIVER on the link; 0 or a negative errno. */
 static int forward(se_ctx *ctx, cm_link *to, const char *key, const se_dlv *d)
 {
@@ -81,8 +123,7 @@ void se_deliver_in(se_bind *b, uint64_t conn, const se_pdu *p, void *arg)
     if (!rc) rc = cm_map_put(ctx->dlv_pending, key, w, NULL);
     if (!rc) rc = forward(ctx, to == SE_LINK_DLR ? ctx->dlr : ctx->router, key, &d);
     if (rc) {
-        cm_warn("deliver_sm seq %u from %s: cannot queue (%s): answered ESME_RX_T_APPN", p->h.seq,
-                se_bind_name(b), strerror(-rc));
+        refused(ctx, b, p->h.seq, rc);
         if (w) cm_map_del(ctx->dlv_pending, key);
         free(w);
         se_bind_deliver_resp(b, conn, p->h.seq, ESME_RX_T_APPN);
@@ -99,6 +140,7 @@ void se_deliver_acked(se_ctx *ctx, const char *key)
     struct se_dlv_wait *w = cm_map_del(ctx->dlv_pending, key);
     if (!w) return;
     ctx->dlv_waiting[w->to]--;
+    if (ctx->receipts_paused && !se_deliver_paused(ctx)) se_dispatch_pump(ctx);
     if (se_bind_deliver_resp(w->b, w->conn, w->seq, 0) == -ESTALE)
         cm_info("%s committed after its connection dropped: the SMSC will deliver it again", key);
     free(w);

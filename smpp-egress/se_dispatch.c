@@ -167,7 +167,7 @@ void se_dispatch_pump(se_ctx *ctx)
                 finish(ctx, j, CM_RESULT_FAILED, 0, "validity period expired before submission");
                 continue;
             }
-            if (!(b = pick_bind(ctx))) break;
+            if (se_deliver_paused(ctx) || !(b = pick_bind(ctx))) break;
             submit_next(ctx, b, j);
         }
     } while (ctx->pump_again);

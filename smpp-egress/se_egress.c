@@ -87,7 +87,9 @@ static void on_bind_room(se_bind *b, void *arg)
 
 static void on_ack(cm_link *l, const char *key, const void *body, size_t len, void *arg)
 {
-    if (strncmp(key, "dlv:", 4) == 0) se_deliver_acked(arg, key);
+    se_ctx *ctx = arg;
+    if (l == ctx->dlr) ctx->dlr_acked_ms = uv_now(ctx->loop);
+    if (strncmp(key, "dlv:", 4) == 0) se_deliver_acked(ctx, key);
 }
 
 /* A listen address with a wildcard host ("*" or 0.0.0.0) as loopback, with a scheme. */
