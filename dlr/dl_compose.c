@@ -166,11 +166,9 @@ static int put_content(dl_sb *m, const dl_mail_env *env, dl_sb *body, const dl_c
     return rc;
 }
 
-int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *subject,
-                    const char *status, dl_sb *body, const dl_compose_stream *csv, char **out,
-                    size_t *len)
+int dl_compose_mail_to(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *subject,
+                       const char *status, dl_sb *body, const dl_compose_stream *csv, dl_sb *m)
 {
-    dl_sb m = {0};
     char name[160];
     int err = subject->err ? subject->err : body->err;
 
@@ -179,14 +177,24 @@ int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *su
                  strcmp(ids->lang, "en") ? "accuse" : "receipt", ids->submission);
         for (char *p = name; *p; p++)
             if (*p == '"' || *p == '\\' || *p == '/') *p = '_';
-        put_headers(&m, env, ids, subject->s != NULL ? subject->s : "", status);
-        err = put_content(&m, env, body, csv, name);
+        put_headers(m, env, ids, subject->s != NULL ? subject->s : "", status);
+        err = put_content(m, env, body, csv, name);
     }
     dl_sb_free(subject);
     dl_sb_free(body);
-    if (err || m.err) {
+    return err ? err : m->err;
+}
+
+int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *subject,
+                    const char *status, dl_sb *body, const dl_compose_stream *csv, char **out,
+                    size_t *len)
+{
+    dl_sb m = {0};
+    int err = dl_compose_mail_to(env, ids, subject, status, body, csv, &m);
+
+    if (err) {
         dl_sb_free(&m);
-        return err ? err : -ENOMEM;
+        return err;
     }
     *out = dl_sb_take(&m, len);
     return *out != NULL ? 0 : -ENOMEM;

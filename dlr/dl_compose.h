@@ -18,6 +18,10 @@
  * whole file), so the CSV is never held whole; the body is freed once encoded. It
  * frees subject and body in every case; *out is malloc'd (CRLF, NUL-terminated,
  * length in *len). Errors: -ENOMEM, or the negative errno csv->next() returned.
+ * dl_compose_mail_to() appends the same bytes to m instead, which may be a counting or
+ * fixed-buffer sink (dl_sb.h): the same arguments give the same bytes, so a big mail
+ * can be counted first, then written where it is stored; its errors also include
+ * m->err (-ENOSPC when a fixed buffer is too small); m is left to the caller.
  * Appends report allocation failure in the dl_sb's ->err. Pure. */
 #ifndef DL_COMPOSE_H
 #define DL_COMPOSE_H
@@ -58,5 +62,7 @@ typedef struct {
 int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *subject,
                     const char *status, dl_sb *body, const dl_compose_stream *csv, char **out,
                     size_t *len);
+int dl_compose_mail_to(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *subject,
+                       const char *status, dl_sb *body, const dl_compose_stream *csv, dl_sb *m);
 
 #endif

@@ -250,8 +250,8 @@ static int final_lines(dl_sb *body, const dl_words *w, const dl_final_src *src, 
     return rc;
 }
 
-int dl_mail_final_src(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_src *src,
-                      size_t list_max, char **out, size_t *len, const char **status)
+int dl_mail_final_to(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_src *src,
+                     size_t list_max, dl_sb *m, const char **status)
 {
     const dl_words *w = dl_words_for(acc->lang);
     const dl_compose_ids ids = {acc->message_id, acc->submission, dl_words_lang(w)};
@@ -275,8 +275,22 @@ int dl_mail_final_src(const dl_mail_env *env, const cm_msg_accepted *acc, const 
         dl_sb_free(&body);
         return rc;
     }
-    return dl_compose_mail(env, &ids, &subject, status_of(c.accepted, c.delivered), &body,
-                           src->n > 1 ? &csv : NULL, out, len);
+    return dl_compose_mail_to(env, &ids, &subject, status_of(c.accepted, c.delivered), &body,
+                              src->n > 1 ? &csv : NULL, m);
+}
+
+int dl_mail_final_src(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_src *src,
+                      size_t list_max, char **out, size_t *len, const char **status)
+{
+    dl_sb m = {0};
+    int rc = dl_mail_final_to(env, acc, src, list_max, &m, status);
+
+    if (rc < 0) {
+        dl_sb_free(&m);
+        return rc;
+    }
+    *out = dl_sb_take(&m, len);
+    return *out != NULL ? 0 : -ENOMEM;
 }
 
 /* An array as a dl_final_src. */

@@ -24,7 +24,9 @@
  *   them all), then says how many more there are and that the CSV lists them all: the
  *   CSV always has every recipient. dl_mail_final_src() reads the recipients one at a
  *   time from a dl_final_src (three passes at most: counts, body, CSV), so a list of
- *   100,000 is never held whole, and the CSV is streamed into base64 (dl_compose).
+ *   100,000 is never held whole, and the CSV is streamed into base64 (dl_compose);
+ *   dl_mail_final_to() writes the same bytes into a counting or fixed-buffer sink, so
+ *   dlr counts a final receipt, then composes it straight into its outbox record.
  * - Forwarded SMS reply (dl_reply.c), from the router's MO_REPLY: subject "Réponse SMS
  *   de <number> - message n° <submission>[ - <subject>]", the number, the time (Paris),
  *   the text, the number it was sent to, the original subject and In-Reply-To /
@@ -98,6 +100,12 @@ int dl_mail_final(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_f
  * word. Errors as above, and get()'s negative errno. */
 int dl_mail_final_src(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_src *src,
                       size_t list_max, char **out, size_t *len, const char **status);
+/* The same bytes appended to m, a growing builder or a sink (dl_sb.h): counted in a
+ * first call, written into a buffer of exactly that size by a second one with the same
+ * arguments (src read again from its start), a receipt of megabytes is never held in
+ * the heap. Errors as above, and m->err. m is left to the caller. */
+int dl_mail_final_to(const dl_mail_env *env, const cm_msg_accepted *acc, const dl_final_src *src,
+                     size_t list_max, dl_sb *m, const char **status);
 int dl_mail_reply(const dl_mail_env *env, const cm_msg_mo_reply *mo, const cm_msg_accepted *orig,
                   const char *domain, char **out, size_t *len);
 /* Why a recipient was not delivered, in words of `lang` ("" when delivered). */

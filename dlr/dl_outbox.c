@@ -1,11 +1,13 @@
 /* dl_outbox: durable receipts queue and its SMTP sender (see dl_outbox.h).
- * curl_easy_perform() runs in a uv_queue_work thread on a private copy of the mail,
- * with the slot's own curl handle (its SMTP connection is kept after a success, see
- * send_work); everything touching LMDB runs on the loop thread. */
+ * curl_easy_perform() runs in a uv_queue_work thread with the slot's own curl handle
+ * (its SMTP connection is kept after a success, see send_work), reading the mail in
+ * pieces from the store's map under a read-only transaction held while it is in flight
+ * (dl_outread: no private copy); every LMDB call runs on the loop thread. */
 #include "dl_outbox.h"
 
 #include "cm_log.h"
 #include "dl_outq.h"
+#include "dl_outread.h"
 #include "dl_rec.h"
 #include "dl_time.h"
 
@@ -20,20 +22,19 @@
 #define CONN_MAX_AGE_S 30L /* reuse a kept connection no longer: below smarthost idle limits */
 #define QUIT_WAIT_S 2L     /* at stop, for the QUIT of each kept connection */
 
-int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
-                  const char *kind, const char *mail, size_t len, uint64_t now_ms)
+int dl_outbox_put_fill(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
+                       const char *kind, size_t len, dl_outq_fill fill, void *arg, uint64_t now_ms)
 {
-    dl_mailrec m = {now_ms,
-                    0,
-                    (char *)st->from,
-                    (char *)to,
-                    (char *)submission,
-                    (char *)kind,
-                    {(uint8_t *)mail, len},
-                    "",
-                    now_ms};
+    dl_mailrec m = {.next_try_ms = now_ms,
+                    .env_from = (char *)st->from,
+                    .rcpt = (char *)to,
+                    .submission = (char *)submission,
+                    .kind = (char *)kind,
+                    .mail = {NULL, len},
+                    .last_error = "",
+                    .queued_ms = now_ms};
     uint64_t seq;
-    int rc = dl_outq_put(st, txn, &m, &seq);
+    int rc = dl_outq_put_fill(st, txn, &m, fill, arg, &seq);
 
     if (rc == 0) {
         st->mails++;
@@ -41,6 +42,18 @@ int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submis
                 to, seq);
     }
     return rc;
+}
+
+static int copy_mail(void *arg, uint8_t *to, size_t len)
+{
+    if (len > 0) memcpy(to, arg, len);
+    return 0;
+}
+
+int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
+                  const char *kind, const char *mail, size_t len, uint64_t now_ms)
+{
+    return dl_outbox_put_fill(st, txn, to, submission, kind, len, copy_mail, (void *)mail, now_ms);
 }
 
 static const char *const KIND_NAMES[DL_KINDS] = {"acceptance", "final", "reply", "other"};
@@ -73,11 +86,7 @@ typedef struct {
     int used;
     CURL *curl; /* the slot's handle, NULL until first used or after a failure */
     uint64_t seq;
-    void *rec; /* the stored record, to rewrite it on failure */
-    size_t rec_len;
-    cm_arena *arena;
-    dl_mailrec m; /* decoded from rec, in arena */
-    size_t pos;   /* read position in m.mail */
+    dl_outread rd; /* the stored mail (rd.m), open while in flight */
     CURLcode cc;
     long smtp_code;
     char errbuf[CURL_ERROR_SIZE];
@@ -99,12 +108,8 @@ struct dl_outbox {
 static size_t read_cb(char *buf, size_t size, size_t nmemb, void *arg)
 {
     send_job *j = arg;
-    size_t left = j->m.mail.len - j->pos, n = size * nmemb;
 
-    if (n > left) n = left;
-    memcpy(buf, j->m.mail.data + j->pos, n);
-    j->pos += n;
-    return n;
+    return dl_outread_read(&j->rd, buf, size * nmemb);
 }
 
 /* Thread pool: one SMTP transaction. Touches only the job (and its slot's handle).
@@ -115,7 +120,7 @@ static size_t read_cb(char *buf, size_t size, size_t nmemb, void *arg)
 static void send_work(uv_work_t *w)
 {
     send_job *j = w->data;
-    struct curl_slist *rcpt = curl_slist_append(NULL, j->m.rcpt);
+    struct curl_slist *rcpt = curl_slist_append(NULL, j->rd.m.rcpt);
     CURL *c = j->curl != NULL ? j->curl : curl_easy_init();
 
     j->curl = c;
@@ -126,7 +131,7 @@ static void send_work(uv_work_t *w)
         goto out;
     }
     curl_easy_setopt(c, CURLOPT_URL, j->o->opts.smarthost);
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, j->m.env_from);
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, j->rd.m.env_from);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, j);
@@ -153,10 +158,7 @@ static void job_release(send_job *j)
 {
     dl_outbox *o = j->o;
 
-    free(j->rec);
-    cm_arena_free(j->arena);
-    j->rec = NULL;
-    j->arena = NULL;
+    dl_outread_close(&j->rd);
     j->used = 0;
     if (o->stopping) {
         for (int i = 0; i < DL_OUTBOX_PARALLEL; i++)
@@ -182,16 +184,17 @@ static int job_defer(send_job *j, MDB_txn *txn, const char *why)
     dl_outbox *o = j->o;
     int rc;
 
-    j->m.tries++;
-    j->m.next_try_ms = dl_time_now_ms() +
-                       dl_outbox_backoff_ms(o->opts.retry_min_s, o->opts.retry_max_s, j->m.tries);
-    j->m.last_error = (char *)why;
-    rc = dl_outq_defer(o->st, txn, j->seq, &j->m);
+    j->rd.m.tries++;
+    j->rd.m.next_try_ms =
+        dl_time_now_ms() +
+        dl_outbox_backoff_ms(o->opts.retry_min_s, o->opts.retry_max_s, j->rd.m.tries);
+    j->rd.m.last_error = (char *)why;
+    rc = dl_outq_defer(o->st, txn, j->seq, &j->rd.m);
     o->stats.retried++;
-    o->stats.by_kind[dl_outbox_kind(j->m.kind)][DL_MAIL_RETRY]++;
-    cm_warn("outbox %" PRIu64 " to %s: %s; try %u in %" PRIu64 " s", j->seq, j->m.rcpt, why,
-            j->m.tries + 1,
-            dl_outbox_backoff_ms(o->opts.retry_min_s, o->opts.retry_max_s, j->m.tries) / 1000);
+    o->stats.by_kind[dl_outbox_kind(j->rd.m.kind)][DL_MAIL_RETRY]++;
+    cm_warn("outbox %" PRIu64 " to %s: %s; try %u in %" PRIu64 " s", j->seq, j->rd.m.rcpt, why,
+            j->rd.m.tries + 1,
+            dl_outbox_backoff_ms(o->opts.retry_min_s, o->opts.retry_max_s, j->rd.m.tries) / 1000);
     return rc;
 }
 
@@ -202,13 +205,13 @@ static int job_bury(send_job *j, MDB_txn *txn, const char *why)
     dl_outbox *o = j->o;
     int rc;
 
-    j->m.last_error = (char *)why;
-    rc = dl_outq_bury(o->st, txn, j->seq, &j->m);
+    j->rd.m.last_error = (char *)why;
+    rc = dl_outq_bury(o->st, txn, j->seq, &j->rd.m);
     o->stats.dead++;
-    o->stats.by_kind[dl_outbox_kind(j->m.kind)][DL_MAIL_DEAD]++;
+    o->stats.by_kind[dl_outbox_kind(j->rd.m.kind)][DL_MAIL_DEAD]++;
     cm_error("outbox %" PRIu64 ": %s receipt of %s to %s refused for good by the smarthost: %s "
              "(moved to dead; %lu since start)",
-             j->seq, j->m.kind, j->m.submission, j->m.rcpt, why, o->stats.dead);
+             j->seq, j->rd.m.kind, j->rd.m.submission, j->rd.m.rcpt, why, o->stats.dead);
     return rc;
 }
 
@@ -226,9 +229,9 @@ static void send_done(uv_work_t *w, int status)
     if (status == 0 && j->cc == CURLE_OK) {
         rc = dl_outq_sent(o->st, txn, j->seq);
         o->stats.sent++;
-        o->stats.by_kind[dl_outbox_kind(j->m.kind)][DL_MAIL_SENT]++;
-        cm_info("outbox %" PRIu64 ": %s receipt of %s sent to %s", j->seq, j->m.kind,
-                j->m.submission, j->m.rcpt);
+        o->stats.by_kind[dl_outbox_kind(j->rd.m.kind)][DL_MAIL_SENT]++;
+        cm_info("outbox %" PRIu64 ": %s receipt of %s sent to %s", j->seq, j->rd.m.kind,
+                j->rd.m.submission, j->rd.m.rcpt);
     } else if (j->smtp_code >= 500 && j->smtp_code < 600) {
         rc = job_bury(j, txn, why);
     } else {
@@ -247,33 +250,21 @@ static send_job *free_slot(dl_outbox *o)
     return NULL;
 }
 
-/* Start sending stored mail seq (record v) in slot j. */
-static int job_start(dl_outbox *o, send_job *j, uint64_t seq, const MDB_val *v)
+/* Start sending stored mail seq in slot j. */
+static int job_start(dl_outbox *o, send_job *j, uint64_t seq)
 {
-    int rc;
+    int rc = dl_outread_open(o->store, o->st, seq, &j->rd);
 
-    j->arena = NULL;
-    j->rec = malloc(v->mv_size);
-    if (j->rec == NULL) return -ENOMEM;
-    memcpy(j->rec, v->mv_data, v->mv_size);
-    j->rec_len = v->mv_size;
-    rc = dl_mailrec_decode(j->rec, j->rec_len, &j->arena, &j->m);
     if (rc == 0) {
         j->o = o;
         j->seq = seq;
-        j->pos = 0;
         j->used = 1;
         j->work.data = j;
         rc = uv_queue_work(o->loop, &j->work, send_work, send_done);
         j->used = rc == 0;
+        if (rc != 0) dl_outread_close(&j->rd);
     }
-    if (rc != 0) {
-        if (rc == -EBADMSG) cm_error("outbox %" PRIu64 ": unreadable record skipped", seq);
-        free(j->rec);
-        cm_arena_free(j->arena);
-        j->rec = NULL;
-        j->arena = NULL;
-    }
+    if (rc == -EBADMSG) cm_error("outbox %" PRIu64 ": unreadable record skipped", seq);
     return rc;
 }
 
@@ -294,14 +285,9 @@ static void scan(uv_timer_t *t)
     if (o->stopping || free_slots == 0 || cm_store_read_begin(o->store, &txn) < 0) return;
     if (dl_outq_due(o->st, txn, dl_time_now_ms(), busy, nbusy, due, free_slots, &n) < 0)
         cm_error("outbox: cannot read the due index");
-    for (size_t i = 0; i < n; i++) {
-        uint8_t k[8];
-        MDB_val v;
-        cm_be64_put(k, due[i]);
-        if (cm_store_get(txn, o->st->db.outbox, k, 8, &v) == 0)
-            job_start(o, free_slot(o), due[i], &v);
-    }
     mdb_txn_abort(txn);
+    for (size_t i = 0; i < n; i++)
+        job_start(o, free_slot(o), due[i]);
 }
 
 /* Rebuild the indexes of an outbox written without them, with an older layout (or

@@ -8,8 +8,10 @@
  * The sender (dl_outbox_start) takes the due mails from the due index (committed data;
  * only the first mail of each (recipient, submission) group is there, so a scan reads
  * a handful of entries whatever the backlog) and hands each to a uv_queue_work thread
- * that runs curl_easy_perform() on a private copy (SMTP to dlr.smarthost, MAIL FROM
- * dlr.from, one RCPT); LMDB is only touched on the loop thread. Each of the
+ * that runs curl_easy_perform() (SMTP to dlr.smarthost, MAIL FROM dlr.from, one RCPT),
+ * reading the mail in pieces from the store's map (dl_outread: no private copy, under a
+ * read-only transaction begun and ended on the loop thread, held while the mail is in
+ * flight); every LMDB call is made on the loop thread. Each of the
  * DL_OUTBOX_PARALLEL slots keeps its curl handle, and with it its SMTP connection after
  * a success (at most 30 s, and only while the smarthost keeps it open), so a busy
  * outbox pays connect, greeting and EHLO once per slot rather than once per mail; a
@@ -40,6 +42,7 @@
 #define DL_OUTBOX_H
 
 #include "cm_store.h"
+#include "dl_outq.h"
 #include "dl_state.h"
 
 #include <lmdb.h>
@@ -51,6 +54,11 @@
 
 int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
                   const char *kind, const char *mail, size_t len, uint64_t now_ms);
+/* dl_outbox_put() of a mail of len bytes that fill(arg) writes straight into the
+ * stored record (dl_outq_put_fill: no other write in txn meanwhile; on its error the
+ * caller must not commit txn). */
+int dl_outbox_put_fill(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
+                       const char *kind, size_t len, dl_outq_fill fill, void *arg, uint64_t now_ms);
 
 typedef struct dl_outbox dl_outbox;
 

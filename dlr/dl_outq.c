@@ -110,9 +110,16 @@ static int index_one(dl_state *st, MDB_txn *txn, group_key *gk, uint64_t seq, ui
     return cm_store_put(txn, st->db.outbox_due, dk, 16, "", 0, 0);
 }
 
-/* Appends the record of m under key k, its mail copied once, straight into the page
- * LMDB reserves for it (a final receipt may be megabytes). */
-static int put_record(MDB_txn *txn, MDB_dbi dbi, uint8_t k[8], const dl_mailrec *m)
+static int copy_mail(void *arg, uint8_t *to, size_t len)
+{
+    if (len > 0) memcpy(to, arg, len);
+    return 0;
+}
+
+/* Appends the record of m under key k, its mail written once by fill(), straight into
+ * the space LMDB reserves for it (a final receipt may be megabytes). */
+static int put_record(MDB_txn *txn, MDB_dbi dbi, uint8_t k[8], const dl_mailrec *m,
+                      dl_outq_fill fill, void *arg)
 {
     cm_wbuf head = {0}, tail = {0};
     MDB_val key = {8, k}, val;
@@ -127,15 +134,16 @@ static int put_record(MDB_txn *txn, MDB_dbi dbi, uint8_t k[8], const dl_mailrec 
     if (rc == 0) {
         uint8_t *p = val.mv_data;
         memcpy(p, head.data, head.len);
-        if (m->mail.len) memcpy(p + head.len, m->mail.data, m->mail.len);
         memcpy(p + head.len + m->mail.len, tail.data, tail.len);
+        rc = fill(arg, p + head.len, m->mail.len);
     }
     cm_wbuf_free(&head);
     cm_wbuf_free(&tail);
     return rc;
 }
 
-int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
+int dl_outq_put_fill(dl_state *st, MDB_txn *txn, const dl_mailrec *m, dl_outq_fill fill, void *arg,
+                     uint64_t *seq)
 {
     uint8_t k[8];
     group_key gk;
@@ -146,8 +154,13 @@ int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
     if (rc < 0) return rc;
     cm_be64_put(k, *seq);
     cm_be64_put(gk.k + gk.prefix, *seq);
-    rc = put_record(txn, st->db.outbox, k, m);
+    rc = put_record(txn, st->db.outbox, k, m, fill, arg);
     return rc < 0 ? rc : index_one(st, txn, &gk, *seq, m->next_try_ms);
+}
+
+int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
+{
+    return dl_outq_put_fill(st, txn, m, copy_mail, (void *)m->mail.data, seq);
 }
 
 static int skipped(uint64_t seq, const uint64_t *skip, size_t nskip)

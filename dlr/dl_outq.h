@@ -39,6 +39,14 @@
 
 /* Append a mail (m->next_try_ms is its first try); its sequence number in *seq. */
 int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq);
+/* Writes exactly len bytes of mail at `to`; 0 or a negative errno. */
+typedef int (*dl_outq_fill)(void *arg, uint8_t *to, size_t len);
+/* dl_outq_put() of a mail of m->mail.len bytes (m->mail.data unused) that fill(arg)
+ * writes straight into the stored record, so it is never copied: fill() may read the
+ * store in txn but not write to it. fill()'s error is returned as it is, the record then
+ * holding garbage: the caller must not commit txn. */
+int dl_outq_put_fill(dl_state *st, MDB_txn *txn, const dl_mailrec *m, dl_outq_fill fill, void *arg,
+                     uint64_t *seq);
 /* Up to max due mails (next_try <= now_ms) in due order, skipping the `nskip` sequence
  * numbers in skip (the mails in flight); their sequence numbers in seqs, count in *n. */
 int dl_outq_due(dl_state *st, MDB_txn *txn, uint64_t now_ms, const uint64_t *skip, size_t nskip,

@@ -108,7 +108,8 @@ void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w)
     cm_wbuf_free(&tail);
 }
 
-int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out)
+/* The mail copied into the arena, or a view of p's bytes when view. */
+static int mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out, int view)
 {
     cm_rbuf r = {(const uint8_t *)p, (const uint8_t *)p + n, arena, 0};
     int v = check_version(&r);
@@ -120,10 +121,20 @@ int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out
     out->rcpt = cm_get_str(&r);
     out->submission = cm_get_str(&r);
     out->kind = cm_get_str(&r);
-    out->mail = cm_get_bytes(&r);
+    out->mail = view ? cm_get_view(&r) : cm_get_bytes(&r);
     out->last_error = cm_get_str(&r);
     out->queued_ms = v >= 3 ? cm_get_u64(&r) : out->next_try_ms;
     return finish(&r);
+}
+
+int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out)
+{
+    return mailrec_decode(p, n, arena, out, 0);
+}
+
+int dl_mailrec_decode_view(const void *p, size_t n, cm_arena **arena, dl_mailrec *out)
+{
+    return mailrec_decode(p, n, arena, out, 1);
 }
 
 int dl_mailrec_peek(const void *p, size_t n, uint64_t *next_try_ms, const char **rcpt,

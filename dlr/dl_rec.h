@@ -91,6 +91,9 @@ void dl_mailrec_encode(const dl_mailrec *m, cm_wbuf *w);
  * straight into its own space (dl_outq_put). -E2BIG in head->err for a mail over 4 GiB. */
 void dl_mailrec_encode_around(const dl_mailrec *m, cm_wbuf *head, cm_wbuf *tail);
 int dl_mailrec_decode(const void *p, size_t n, cm_arena **arena, dl_mailrec *out);
+/* The same, but out->mail points into p (not copied, not NUL-terminated): valid while p
+ * is (a sender reads a big mail from the store in pieces, dl_outbox). */
+int dl_mailrec_decode_view(const void *p, size_t n, cm_arena **arena, dl_mailrec *out);
 /* The next try, the recipient and the submission of a stored mail without copying it
  * (*rcpt and *sub point into p, *rcpt_len and *sub_len bytes, not NUL-terminated): the
  * mail itself, megabytes for a big final receipt, is not read. -EBADMSG when malformed. */

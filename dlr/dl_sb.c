@@ -1,4 +1,5 @@
-/* dl_sb: a growing NUL-terminated string (see dl_sb.h). */
+/* dl_sb: a growing NUL-terminated string, or a counting or fixed-buffer sink (see
+ * dl_sb.h). */
 #include "dl_sb.h"
 
 #include <errno.h>
@@ -7,9 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PRINTF_STACK 256 /* a formatted piece up to this long goes to a sink without malloc */
+
+void dl_sb_counter(dl_sb *b)
+{
+    *b = (dl_sb){NULL, 0, 0, 0, DL_SB_COUNT};
+}
+
+void dl_sb_fixed(dl_sb *b, char *buf, size_t cap)
+{
+    *b = (dl_sb){buf, 0, cap, 0, DL_SB_FIXED};
+}
+
 void dl_sb_free(dl_sb *b)
 {
-    free(b->s);
+    if (b->sink == DL_SB_GROW) free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
 }
@@ -19,7 +32,6 @@ static int grow(dl_sb *b, size_t extra)
     size_t need, cap;
     char *s;
 
-    if (b->err) return -1;
     need = b->len + extra + 1;
     if (need <= b->cap) return 0;
     cap = b->cap ? b->cap : 256;
@@ -35,12 +47,33 @@ static int grow(dl_sb *b, size_t extra)
     return 0;
 }
 
+/* Where the next n bytes go (->len is advanced past them); NULL when they are only
+ * counted, or cannot be written (->err). */
+static char *room(dl_sb *b, size_t n)
+{
+    char *p;
+
+    if (b->err) return NULL;
+    if (b->sink == DL_SB_COUNT) {
+        b->len += n;
+        return NULL;
+    }
+    if (b->sink == DL_SB_FIXED && n > b->cap - b->len) {
+        b->err = -ENOSPC;
+        return NULL;
+    }
+    if (b->sink == DL_SB_GROW && grow(b, n) < 0) return NULL;
+    p = b->s + b->len;
+    b->len += n;
+    if (b->sink == DL_SB_GROW) b->s[b->len] = '\0';
+    return p;
+}
+
 void dl_sb_putn(dl_sb *b, const char *p, size_t n)
 {
-    if (grow(b, n) < 0) return;
-    memcpy(b->s + b->len, p, n);
-    b->len += n;
-    b->s[b->len] = '\0';
+    char *to = room(b, n);
+
+    if (to != NULL && n > 0) memcpy(to, p, n);
 }
 
 void dl_sb_puts(dl_sb *b, const char *p)
@@ -50,7 +83,27 @@ void dl_sb_puts(dl_sb *b, const char *p)
 
 void dl_sb_putc(dl_sb *b, char c)
 {
-    dl_sb_putn(b, &c, 1);
+    char *to = room(b, 1);
+
+    if (to != NULL) *to = c;
+}
+
+/* A formatted piece of n bytes for a sink (no room for vsnprintf's NUL there). */
+static void sink_vprintf(dl_sb *b, size_t n, const char *fmt, va_list ap)
+{
+    char small[PRINTF_STACK], *tmp = small;
+
+    if (b->sink == DL_SB_COUNT || b->err) {
+        room(b, n);
+        return;
+    }
+    if (n >= sizeof(small) && (tmp = malloc(n + 1)) == NULL) {
+        b->err = -ENOMEM;
+        return;
+    }
+    vsnprintf(tmp, n + 1, fmt, ap);
+    dl_sb_putn(b, tmp, n);
+    if (tmp != small) free(tmp);
 }
 
 void dl_sb_printf(dl_sb *b, const char *fmt, ...)
@@ -61,11 +114,15 @@ void dl_sb_printf(dl_sb *b, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || grow(b, (size_t)n) < 0) return;
+    if (n < 0 || b->err) return;
     va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    if (b->sink != DL_SB_GROW) {
+        sink_vprintf(b, (size_t)n, fmt, ap);
+    } else if (grow(b, (size_t)n) == 0) {
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+        b->len += (size_t)n;
+    }
     va_end(ap);
-    b->len += (size_t)n;
 }
 
 char *dl_sb_take(dl_sb *b, size_t *len)

@@ -24,7 +24,8 @@
  *   not receive mail ("", "<>", dlr.from). Idempotent through `seen` like every item.
  * - dl_prune_run() (dl_prune.h) deletes what is older than its retention.
  * When the last queued recipient becomes final, the final receipt is queued in the
- * outbox in the same transaction (dl_outbox_put), and the submission is marked done.
+ * outbox in the same transaction (dl_final.c: counted, then composed straight into its
+ * outbox record, dl_outbox_put_fill), and the submission is marked done.
  *
  * Returns 0, DL_STATE_REPEATABLE (DELIVER only: the receipt was matched to its
  * recipient's record, and applying it again changes nothing: a final part stays as it

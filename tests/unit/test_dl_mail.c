@@ -4,8 +4,9 @@
  * them), the router's reason codes in words, encoding diagnostics, per-recipient
  * planned times, dry-run previews, header injection, RFC 2047 subjects,
  * quoted-printable line lengths, receipt address rules, and the Europe/Paris
- * summer-time rule. Key sentences are also checked in the decoded body, so that a
- * regenerated golden cannot hide a regression. */
+ * summer-time rule; the final receipt counted, then written into a buffer of exactly
+ * that size, is byte for byte the one built in the heap (dl_sb sinks). Key sentences are also
+ * checked in the decoded body, so that a regenerated golden cannot hide a regression. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -576,6 +577,104 @@ static void test_csv_streamed_base64(void **state)
     free(r);
 }
 
+/* The final receipt counted (DL_SB_COUNT), then written into a buffer of exactly that
+ * size (DL_SB_FIXED), gives the bytes of the receipt built in the heap; one byte less
+ * is -ENOSPC and nothing is written past the buffer. Lists of 1, 7 and 3000 (with long
+ * fields: printf pieces over the sink's stack buffer) recipients, capped or not. */
+static void final_sinks_case(const dl_final_src *src, size_t max)
+{
+    cm_msg_accepted a = make_acc("fr", CM_ACCEPT_ACCEPTED);
+    const char *status = NULL;
+    char *mail = NULL, *buf;
+    size_t len = 0;
+    dl_sb count, fixed;
+
+    assert_int_equal(dl_mail_final_src(&ENV, &a, src, max, &mail, &len, NULL), 0);
+    dl_sb_counter(&count);
+    assert_int_equal(dl_mail_final_to(&ENV, &a, src, max, &count, &status), 0);
+    assert_int_equal(count.len, len);
+    assert_string_equal(status, dl_mail_final_status(src->arg, src->n));
+    buf = malloc(len + 1);
+    assert_non_null(buf);
+    buf[len] = 'X';
+    dl_sb_fixed(&fixed, buf, len);
+    assert_int_equal(dl_mail_final_to(&ENV, &a, src, max, &fixed, NULL), 0);
+    assert_int_equal(fixed.len, len);
+    assert_memory_equal(buf, mail, len);
+    assert_int_equal(buf[len], 'X');
+    dl_sb_fixed(&fixed, buf, len - 1);
+    assert_int_equal(dl_mail_final_to(&ENV, &a, src, max, &fixed, NULL), -ENOSPC);
+    assert_int_equal(buf[len], 'X');
+    free(buf);
+    free(mail);
+}
+
+static void test_final_sinks(void **state)
+{
+    enum { ROWS = 3000 };
+    dl_final_rcpt *r = calloc(ROWS, sizeof(*r));
+    char(*fields)[700] = calloc(ROWS, sizeof(*fields));
+    (void)state;
+
+    assert_non_null(r);
+    assert_non_null(fields);
+    for (size_t i = 0; i < ROWS; i++) {
+        r[i] = FINAL[i % N_ELEMS(FINAL)];
+        memset(fields[i], 'a' + (int)(i % 26), (i * 7) % 699);
+        r[i].fields = fields[i];
+    }
+    const dl_final_src one = {1, array_rcpt, (void *)FINAL},
+                       seven = {N_ELEMS(FINAL), array_rcpt, (void *)FINAL},
+                       many = {ROWS, array_rcpt, r};
+    final_sinks_case(&one, 1000);
+    final_sinks_case(&seven, 2);
+    final_sinks_case(&seven, 1000);
+    final_sinks_case(&many, 1000);
+    free(fields);
+    free(r);
+}
+
+/* The sinks' appends: a counter counts what a builder would hold; a fixed buffer takes
+ * it exactly, refuses more with -ENOSPC (and ignores what follows), never
+ * NUL-terminates. */
+static void test_sb_sinks(void **state)
+{
+    char big[600], buf[16];
+    dl_sb grow = {0}, count, fixed;
+    (void)state;
+
+    memset(big, 'z', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    dl_sb_counter(&count);
+    dl_sb *all[] = {&grow, &count};
+    for (size_t i = 0; i < N_ELEMS(all); i++) {
+        dl_sb_puts(all[i], "ab");
+        dl_sb_putc(all[i], 'c');
+        dl_sb_putn(all[i], "de", 2);
+        dl_sb_printf(all[i], "%d-%s", 42, big);
+    }
+    assert_int_equal(grow.err, 0);
+    assert_int_equal(count.err, 0);
+    assert_int_equal(count.len, grow.len);
+    assert_int_equal(count.len, 5 + 3 + sizeof(big) - 1);
+    memset(buf, '.', sizeof(buf));
+    dl_sb_fixed(&fixed, buf, 10);
+    dl_sb_puts(&fixed, "abc");
+    dl_sb_printf(&fixed, "%d%s", 12, "xyz");
+    assert_int_equal(fixed.err, 0);
+    assert_memory_equal(buf, "abc12xyz..", 10);
+    dl_sb_printf(&fixed, "%s", "123");
+    assert_int_equal(fixed.err, -ENOSPC);
+    dl_sb_putc(&fixed, 'q');
+    assert_int_equal(fixed.len, 8);
+    assert_memory_equal(buf, "abc12xyz......", 14);
+    dl_sb_fixed(&fixed, buf, 4);
+    dl_sb_printf(&fixed, "%s", big);
+    assert_int_equal(fixed.err, -ENOSPC);
+    assert_int_equal(fixed.len, 0);
+    dl_sb_free(&grow);
+}
+
 static void test_final_goldens(void **state)
 {
     (void)state;
@@ -859,6 +958,8 @@ int main(void)
         cmocka_unit_test(test_quoted_printable),
         cmocka_unit_test(test_paris_time),
         cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_final_sinks),
+        cmocka_unit_test(test_sb_sinks),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,9 @@
  * length limits, deferral, in-flight skipping, burial with its counter, a backlog whose
  * due index holds one entry per group, rebuilding lost indexes and the indexes of a
  * store written by a dlr that grouped by recipient alone (layout 1), the depth and the
- * oldest mail's age (metrics), and mails stored by the previous record version. */
+ * oldest mail's age (metrics), mails stored by the previous record version, a mail
+ * written in place by a fill function (dl_outq_put_fill), and a stored mail read back
+ * in pieces from the map with its pages given back (dl_outread). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 
 #include "cm_store.h"
 #include "dl_outq.h"
+#include "dl_outread.h"
 #include "dl_rec.h"
 #include "dl_state.h"
 
@@ -417,6 +420,91 @@ static void test_peek(void **state)
     cm_wbuf_free(&w);
 }
 
+/* dl_outq_fill writing a pattern, or failing when arg says so. */
+static int fill_pattern(void *arg, uint8_t *to, size_t len)
+{
+    if (arg != NULL) return *(const int *)arg;
+    for (size_t i = 0; i < len; i++)
+        to[i] = (uint8_t)('a' + (i * 7 + i / 4096) % 26);
+    return 0;
+}
+
+/* A mail written in place by fill() is stored like one given whole (same record), and
+ * fill()'s error comes back as it is. */
+static void test_put_fill(void **state)
+{
+    fixture *f = *state;
+    enum { LEN = 70000 };
+    uint8_t *want = malloc(LEN);
+    dl_mailrec m = later("a@x.test", NOW), out;
+    uint64_t seq = 0, seq2 = 0;
+    uint8_t k[8];
+    MDB_val v;
+    cm_arena *a = NULL;
+    int err = -EIO;
+
+    assert_non_null(want);
+    assert_int_equal(fill_pattern(NULL, want, LEN), 0);
+    m.mail = (cm_bytes){NULL, LEN};
+    assert_int_equal(dl_outq_put_fill(&f->st, txn_of(f), &m, fill_pattern, NULL, &seq), 0);
+    m.mail.data = want;
+    assert_int_equal(dl_outq_put(&f->st, txn_of(f), &m, &seq2), 0);
+    assert_int_equal(seq2, seq + 1);
+    cm_be64_put(k, seq);
+    assert_int_equal(cm_store_get(txn_of(f), f->st.db.outbox, k, 8, &v), 0);
+    assert_int_equal(dl_mailrec_decode(v.mv_data, v.mv_size, &a, &out), 0);
+    assert_int_equal(out.mail.len, LEN);
+    assert_memory_equal(out.mail.data, want, LEN);
+    assert_string_equal(out.rcpt, "a@x.test");
+    assert_string_equal(out.last_error, "451");
+    assert_string_equal(due(f, NOW, NULL, 0), "1");
+    assert_int_equal(dl_outq_put_fill(&f->st, txn_of(f), &m, fill_pattern, &err, &seq), -EIO);
+    cm_arena_free(a);
+    free(want);
+}
+
+/* A committed mail read by dl_outread in pieces of any size gives its bytes; the map
+ * pages read are given back once a step of them is (and at the end), and the data is
+ * still there when read again; a missing mail is -ENOENT. */
+static void test_outread(void **state)
+{
+    fixture *f = *state;
+    enum { LEN = 3 * DL_OUTREAD_STEP + 12345 };
+    static const size_t PIECE[] = {1, 1000, 4096, 65536, LEN + 10};
+    uint8_t *want = malloc(LEN), *got = malloc(LEN);
+    dl_mailrec m = later("a@x.test", NOW);
+    dl_outread r;
+    uint64_t seq = 0;
+
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_int_equal(fill_pattern(NULL, want, LEN), 0);
+    m.mail = (cm_bytes){NULL, LEN};
+    assert_int_equal(dl_outq_put_fill(&f->st, txn_of(f), &m, fill_pattern, NULL, &seq), 0);
+    assert_int_equal(cm_store_batch_commit(f->store), 0);
+    for (size_t p = 0; p < sizeof(PIECE) / sizeof(PIECE[0]); p++) {
+        size_t pos = 0, n;
+        assert_int_equal(dl_outread_open(f->store, &f->st, seq, &r), 0);
+        assert_string_equal(r.m.rcpt, "a@x.test");
+        assert_int_equal(r.m.mail.len, LEN);
+        while ((n = dl_outread_read(&r, (char *)got + pos, PIECE[p])) > 0) {
+            assert_true(n == PIECE[p] || pos + n == LEN);
+            pos += n;
+            assert_true(r.given <= pos);
+            assert_true(pos - r.given < DL_OUTREAD_STEP + 2 * 4096 + PIECE[p]);
+        }
+        assert_int_equal(pos, LEN);
+        assert_true(r.given > LEN - 4096);
+        assert_memory_equal(got, want, LEN);
+        dl_outread_close(&r);
+        assert_null(r.txn);
+    }
+    assert_int_equal(dl_outread_open(f->store, &f->st, seq + 1, &r), -ENOENT);
+    assert_null(r.txn);
+    free(got);
+    free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
         cmocka_unit_test(test_old_mail_record),
         cmocka_unit_test(test_peek),
+        cmocka_unit_test_setup_teardown(test_put_fill, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outread, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
