@@ -5,14 +5,18 @@ what the SMSC logged and what the sink stored.
 
 Every wait is bounded (wait_until raises after its time-out) and every process is
 killed when the test ends; logs of every process are printed when a test fails.
+Listening ports come from free_port(): below the kernel's ephemeral range and claimed
+with a lock file, so that parallel tests and outgoing connections never take them.
 Environment: SMSGW_BUILD is the build directory (set by ctest)."""
 import contextlib
 import email
 import email.utils
 import email.policy
+import fcntl
 import glob
 import json
 import os
+import random
 import shutil
 import signal
 import smtplib
@@ -64,10 +68,50 @@ def sms_text(submit):
     return gsm_decode(raw)
 
 
+PORT_CLAIMS = os.path.join(tempfile.gettempdir(), "smsgw-test-ports")
+_claimed = []  # open claim files: each holds its port for the life of this process
+
+
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _claim(port):
+    """Claims port with an exclusive flock on its file in PORT_CLAIMS, held until this
+    process exits (the kernel releases a dead process's locks: no stale claims)."""
+    fd = os.open(os.path.join(PORT_CLAIMS, str(port)), os.O_CREAT | os.O_RDWR, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _claimed.append(fd)
+    return True
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback TCP port for a listener to bind. Taken below the kernel's ephemeral
+    range, so that no outgoing connection's local port can take it between this call and
+    the bind (with bind(0) that happened: "Address already in use"); free now; and claimed
+    (see _claim), so that tests running in parallel never get the same one."""
+    os.makedirs(PORT_CLAIMS, exist_ok=True)
+    top = min(_ephemeral_low(), 32768)
+    rng = random.SystemRandom()
+    for _ in range(2000):
+        port = rng.randrange(20000, top)
+        if not _claim(port):
+            continue
+        with socket.socket() as s:  # no SO_REUSEADDR: a port with TIME_WAIT leftovers is passed over
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue  # in use by something else: the claim keeps us off it
+    raise RuntimeError("no free loopback port in 20000-%d" % top)
 
 
 def wait_until(pred, timeout, what):
