@@ -542,14 +542,32 @@ static void test_final_list_max(void **state)
     }
 }
 
+/* n recipients cycling through FINAL, the i-th with a field of (i * 7) % width bytes
+ * (its text in *fields, freed by the caller with the array). */
+static dl_final_rcpt *long_rows(size_t n, size_t width, char **fields)
+{
+    dl_final_rcpt *r = calloc(n, sizeof(*r));
+    char *f = calloc(n, width);
+
+    assert_non_null(r);
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++) {
+        r[i] = FINAL[i % N_ELEMS(FINAL)];
+        memset(f + i * width, 'a' + (int)(i % 26), (i * 7) % (width - 1));
+        r[i].fields = f + i * width;
+    }
+    *fields = f;
+    return r;
+}
+
 /* The CSV streamed into base64 a row at a time gives the lines of the whole file
  * encoded at once, whatever the rows' sizes (rows of 1 to 300 bytes, over several
  * flushes). */
 static void test_csv_streamed_base64(void **state)
 {
     enum { ROWS = 3000 };
-    dl_final_rcpt *r = calloc(ROWS, sizeof(*r));
-    char(*fields)[320] = calloc(ROWS, sizeof(*fields));
+    char *fields;
+    dl_final_rcpt *r = long_rows(ROWS, 301, &fields);
     dl_final_src src = {ROWS, array_rcpt, r};
     cm_msg_accepted a = make_acc("fr", CM_ACCEPT_ACCEPTED);
     dl_sb csv = {0}, want = {0};
@@ -557,13 +575,6 @@ static void test_csv_streamed_base64(void **state)
     size_t len;
     (void)state;
 
-    assert_non_null(r);
-    assert_non_null(fields);
-    for (size_t i = 0; i < ROWS; i++) {
-        r[i] = FINAL[i % N_ELEMS(FINAL)];
-        memset(fields[i], 'a' + (int)(i % 26), (i * 7) % 300);
-        r[i].fields = fields[i];
-    }
     assert_int_equal(dl_mail_final_src(&ENV, &a, &src, 10, &mail, &len, NULL), 0);
     dl_csv_final(&csv, "fr", r, ROWS);
     dl_mime_base64(&want, csv.s, csv.len);
@@ -612,17 +623,10 @@ static void final_sinks_case(const dl_final_src *src, size_t max)
 static void test_final_sinks(void **state)
 {
     enum { ROWS = 3000 };
-    dl_final_rcpt *r = calloc(ROWS, sizeof(*r));
-    char(*fields)[700] = calloc(ROWS, sizeof(*fields));
+    char *fields;
+    dl_final_rcpt *r = long_rows(ROWS, 700, &fields);
     (void)state;
 
-    assert_non_null(r);
-    assert_non_null(fields);
-    for (size_t i = 0; i < ROWS; i++) {
-        r[i] = FINAL[i % N_ELEMS(FINAL)];
-        memset(fields[i], 'a' + (int)(i % 26), (i * 7) % 699);
-        r[i].fields = fields[i];
-    }
     const dl_final_src one = {1, array_rcpt, (void *)FINAL},
                        seven = {N_ELEMS(FINAL), array_rcpt, (void *)FINAL},
                        many = {ROWS, array_rcpt, r};
