@@ -190,12 +190,7 @@ int dl_compose_mail(const dl_mail_env *env, const dl_compose_ids *ids, dl_sb *su
                     size_t *len)
 {
     dl_sb m = {0};
-    int err = dl_compose_mail_to(env, ids, subject, status, body, csv, &m);
 
-    if (err) {
-        dl_sb_free(&m);
-        return err;
-    }
-    *out = dl_sb_take(&m, len);
-    return *out != NULL ? 0 : -ENOMEM;
+    return dl_sb_hand_over(&m, dl_compose_mail_to(env, ids, subject, status, body, csv, &m), out,
+                           len);
 }

@@ -283,14 +283,8 @@ int dl_mail_final_src(const dl_mail_env *env, const cm_msg_accepted *acc, const 
                       size_t list_max, char **out, size_t *len, const char **status)
 {
     dl_sb m = {0};
-    int rc = dl_mail_final_to(env, acc, src, list_max, &m, status);
 
-    if (rc < 0) {
-        dl_sb_free(&m);
-        return rc;
-    }
-    *out = dl_sb_take(&m, len);
-    return *out != NULL ? 0 : -ENOMEM;
+    return dl_sb_hand_over(&m, dl_mail_final_to(env, acc, src, list_max, &m, status), out, len);
 }
 
 /* An array as a dl_final_src. */

@@ -44,16 +44,11 @@ int dl_outbox_put_fill(dl_state *st, MDB_txn *txn, const char *to, const char *s
     return rc;
 }
 
-static int copy_mail(void *arg, uint8_t *to, size_t len)
-{
-    if (len > 0) memcpy(to, arg, len);
-    return 0;
-}
-
 int dl_outbox_put(dl_state *st, MDB_txn *txn, const char *to, const char *submission,
                   const char *kind, const char *mail, size_t len, uint64_t now_ms)
 {
-    return dl_outbox_put_fill(st, txn, to, submission, kind, len, copy_mail, (void *)mail, now_ms);
+    return dl_outbox_put_fill(st, txn, to, submission, kind, len, dl_outq_fill_copy, (void *)mail,
+                              now_ms);
 }
 
 static const char *const KIND_NAMES[DL_KINDS] = {"acceptance", "final", "reply", "other"};

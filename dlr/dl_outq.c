@@ -110,9 +110,9 @@ static int index_one(dl_state *st, MDB_txn *txn, group_key *gk, uint64_t seq, ui
     return cm_store_put(txn, st->db.outbox_due, dk, 16, "", 0, 0);
 }
 
-static int copy_mail(void *arg, uint8_t *to, size_t len)
+int dl_outq_fill_copy(void *mail, uint8_t *to, size_t len)
 {
-    if (len > 0) memcpy(to, arg, len);
+    if (len > 0) memcpy(to, mail, len);
     return 0;
 }
 
@@ -160,7 +160,7 @@ int dl_outq_put_fill(dl_state *st, MDB_txn *txn, const dl_mailrec *m, dl_outq_fi
 
 int dl_outq_put(dl_state *st, MDB_txn *txn, const dl_mailrec *m, uint64_t *seq)
 {
-    return dl_outq_put_fill(st, txn, m, copy_mail, (void *)m->mail.data, seq);
+    return dl_outq_put_fill(st, txn, m, dl_outq_fill_copy, (void *)m->mail.data, seq);
 }
 
 static int skipped(uint64_t seq, const uint64_t *skip, size_t nskip)

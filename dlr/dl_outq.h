@@ -47,6 +47,8 @@ typedef int (*dl_outq_fill)(void *arg, uint8_t *to, size_t len);
  * holding garbage: the caller must not commit txn. */
 int dl_outq_put_fill(dl_state *st, MDB_txn *txn, const dl_mailrec *m, dl_outq_fill fill, void *arg,
                      uint64_t *seq);
+/* The dl_outq_fill of a mail already in memory: copies len bytes from `mail`. */
+int dl_outq_fill_copy(void *mail, uint8_t *to, size_t len);
 /* Up to max due mails (next_try <= now_ms) in due order, skipping the `nskip` sequence
  * numbers in skip (the mails in flight); their sequence numbers in seqs, count in *n. */
 int dl_outq_due(dl_state *st, MDB_txn *txn, uint64_t now_ms, const uint64_t *skip, size_t nskip,

@@ -141,3 +141,13 @@ char *dl_sb_take(dl_sb *b, size_t *len)
     b->len = b->cap = 0;
     return s;
 }
+
+int dl_sb_hand_over(dl_sb *b, int rc, char **out, size_t *len)
+{
+    if (rc < 0) {
+        dl_sb_free(b);
+        return rc;
+    }
+    *out = dl_sb_take(b, len);
+    return *out != NULL ? 0 : -ENOMEM;
+}

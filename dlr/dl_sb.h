@@ -33,5 +33,8 @@ void dl_sb_putc(dl_sb *b, char c);
 void dl_sb_printf(dl_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The owned string (never NULL unless err), length in *len if len != NULL. */
 char *dl_sb_take(dl_sb *b, size_t *len);
+/* The end of a builder that a step filled with result rc: rc < 0 frees it and returns
+ * rc; else its string goes to *out (dl_sb_take) and 0 is returned (-ENOMEM if none). */
+int dl_sb_hand_over(dl_sb *b, int rc, char **out, size_t *len);
 
 #endif
