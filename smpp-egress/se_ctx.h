@@ -20,6 +20,12 @@
 #define SE_RECENT_AGE_MS (3600 * 1000ull)
 #define SE_DLV_PENDING_MAX 10000
 
+/* Events reported at most once per period: how many since the last report, and when
+ * that was (0: never). */
+typedef struct {
+    uint64_t n, reported_ms;
+} se_tally;
+
 struct se_ctx {
     uv_loop_t *loop;
     void *zctx;
@@ -35,11 +41,10 @@ struct se_ctx {
     uint64_t dlv_waiting[SE_LINKS]; /* entries of dlv_pending sent to router, to dlr */
     se_metrics metrics;             /* se_metrics_start(); all NULL when off */
     uint64_t dlv_counter, received;
-    uint64_t dlr_acked_ms;    /* last ack from dlr (se_deliver_backlog) */
-    int receipts_paused;      /* submits paused: dlr behind on receipts */
-    uint64_t pauses, refused; /* since the last warning about them */
-    uint64_t pause_warned_ms, refuse_warned_ms;
-    unsigned ref; /* rolling concatenation reference */
+    uint64_t dlr_acked_ms;     /* last ack from dlr (se_deliver_backlog) */
+    int receipts_paused;       /* submits paused: dlr behind on receipts */
+    se_tally pauses, refusals; /* submit pauses, receipts refused: reported once a minute */
+    unsigned ref;              /* rolling concatenation reference */
     int pumping, pump_again;
     uint32_t credit_free, credit_up; /* last CREDIT sent */
     uv_timer_t credit_timer, soon_timer, drain_timer;

@@ -67,33 +67,38 @@ int se_deliver_backlog(int paused, uint64_t waiting, uint64_t dlr_acked_ms, uint
     return paused ? waiting > SE_DLV_RESUME_AT : waiting >= SE_DLV_SLOW_AT;
 }
 
+/* Counts one event; returns how many to report now (the first event, then at most one
+ * report per WARN_EVERY_MS for those since the last), 0 when not now. */
+static uint64_t tally(se_tally *t, uint64_t now)
+{
+    t->n++;
+    if (t->reported_ms && now - t->reported_ms < WARN_EVERY_MS) return 0;
+    uint64_t n = t->n;
+    t->reported_ms = now;
+    t->n = 0;
+    return n;
+}
+
 int se_deliver_paused(se_ctx *ctx)
 {
-    uint64_t now = uv_now(ctx->loop);
+    uint64_t now = uv_now(ctx->loop), n;
     int was = ctx->receipts_paused;
     uint64_t waiting = ctx->dlv_waiting[SE_LINK_DLR];
     ctx->receipts_paused = se_deliver_backlog(was, waiting, ctx->dlr_acked_ms, now);
-    if (ctx->receipts_paused && !was && ++ctx->pauses &&
-        (!ctx->pause_warned_ms || now - ctx->pause_warned_ms >= WARN_EVERY_MS)) {
+    if (ctx->receipts_paused && !was && (n = tally(&ctx->pauses, now)))
         cm_info("%" PRIu64 " receipts waiting for dlr: submits pause until %d are left (%" PRIu64
                 " pause(s) since the last such line)",
-                waiting, SE_DLV_RESUME_AT, ctx->pauses);
-        ctx->pause_warned_ms = now;
-        ctx->pauses = 0;
-    }
+                waiting, SE_DLV_RESUME_AT, n);
     return ctx->receipts_paused;
 }
 
 static void refused(se_ctx *ctx, se_bind *b, uint32_t seq, int rc)
 {
-    uint64_t now = uv_now(ctx->loop);
-    ctx->refused++;
-    if (ctx->refuse_warned_ms && now - ctx->refuse_warned_ms < WARN_EVERY_MS) return;
-    cm_warn("deliver_sm seq %u from %s: cannot queue (%s): answered ESME_RX_T_APPN (%" PRIu64
-            " refused since the last such warning)",
-            seq, se_bind_name(b), strerror(-rc), ctx->refused);
-    ctx->refuse_warned_ms = now;
-    ctx->refused = 0;
+    uint64_t n = tally(&ctx->refusals, uv_now(ctx->loop));
+    if (n)
+        cm_warn("deliver_sm seq %u from %s: cannot queue (%s): answered ESME_RX_T_APPN (%" PRIu64
+                " refused since the last such warning)",
+                seq, se_bind_name(b), strerror(-rc), n);
 }
 
 /* Queues the DELIVER on the link; 0 or a negative errno. */

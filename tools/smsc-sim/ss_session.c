@@ -99,6 +99,7 @@ static void retry_receipt(struct ss_session *s, struct ss_dlr *d)
 static void on_closed(uv_handle_t *h)
 {
     struct ss_session *s = h->data;
+
     while (s->awaiting) /* unanswered: offered again, on this system_id's next receiver */
         retry_receipt(s, take_awaiting(s, s->awaiting->seq));
     if (s->prev)
