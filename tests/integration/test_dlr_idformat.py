@@ -85,9 +85,10 @@ def test_decimal_receipts_match():
 
 def test_decimal_receipts_before_resp_match():
     """Receipts before their submit_sm_resp: kept early under the decimal reading, then
-    matched by the hex id of the RESULT."""
+    matched by the hex id of the RESULT. The response comes 0.5 s after the receipt, so
+    that the router's copy of the RESULT cannot reach dlr before the receipt does."""
     ctx, port = pinned("idfmt-hrdr-early", "hex_resp_decimal_receipt",
-                       ["--receipt-id", "dec", "--dlr-before-resp"])
+                       ["--receipt-id", "dec", "--dlr-before-resp", "--resp-delay", "0.5"])
     with ctx as gw:
         gw.start_all()
         sub = send_ok(gw, "early decimal receipts")

@@ -126,8 +126,10 @@ def test_expiry_without_receipts():
 
 def test_receipts_before_submit_resp():
     """The peer sends each receipt before its submit_sm_resp: dlr keeps it and matches it
-    once the RESULT names the message id."""
-    with gateway("dlr-early", smsc_args=["--dlr-before-resp"]) as gw:
+    once the RESULT names the message id. The response comes 0.5 s after the receipt:
+    without that gap, the router's copy of a RESULT may reach dlr before the egress's
+    DELIVER (dlr reads its peers in turn), and the receipt is then matched at once."""
+    with gateway("dlr-early", smsc_args=["--dlr-before-resp", "--resp-delay", "0.5"]) as gw:
         gw.start_all()
         # a first SMS brings every link up: a receipt sent while egress -> dlr is still
         # connecting waits for its retry, and its RESULT may then come first

@@ -20,7 +20,9 @@
 #   --no-dlr            never send receipts
 #   --receipt-id dec    receipts carry the message id in decimal (the submit_sm_resp has
 #                       hex), as some SMSCs do
-#   --dlr-before-resp   send the receipt before the submit_sm_resp (delay ignored)
+#   --dlr-before-resp   send the receipt as soon as the submit_sm is read, before its
+#                       submit_sm_resp (--dlr-delay ignored; with --resp-delay the
+#                       response follows that much later)
 #   --submit-status X   answer submit_sm with command_status X (e.g. 0x58 throttled),
 #                       for the first K submits only with --submit-status-count K
 #   --mo FROM:TO:TEXT   after the first receiver/transceiver bind, send this
@@ -287,8 +289,7 @@ sub answer_submit {
     my ($s, $pdu, $r, $status, $want) = @_;
     return if $s->{closed};
     delete $s->{pending}{ $pdu->{seq} };
-    my $early = $want && $o{'dlr-before-resp'};
-    push @held, $r if $early && !send_receipt($r);
+    my $early = $want && $o{'dlr-before-resp'}; # sent by on_submit
     $s->{c}->submit_sm_resp(seq => $pdu->{seq}, status => $status, message_id => $r->{id});
     printf "SUBMIT sess=%d seq=%d id=%s status=0x%08X to=%s inflight=%d\n", $s->{id},
         $pdu->{seq}, $r->{id}, $status, $r->{dst}, $r->{inflight};
@@ -334,6 +335,7 @@ sub on_submit {
         delete $o{'close-after'};
         return close_sess($s, 'close-after');
     }
+    push @held, $r if $want && $o{'dlr-before-resp'} && !send_receipt($r);
     my $delay = $o{'resp-delay'};
     if ($delay && (!defined $o{'resp-delay-count'} || $o{'resp-delay-count'}-- > 0)) {
         at(time + $delay, sub { answer_submit($s, $pdu, $r, $status, $want) });
